@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using GraphQL;
+using GraphQL.DataLoader;
+
+namespace Dispatch.Gis.GraphQL;
+
+/// <summary>
+/// A DataLoader: keys asked for while GraphQL.NET resolves one level of the tree are fetched together
+/// when the executor first awaits one of them, and each key is fetched at most once per request.
+/// (The GraphQL.DataLoader package is not available from our package source; the executor only
+/// needs <see cref="IDataLoaderResult{T}"/>.)
+/// </summary>
+internal sealed class BatchLoader<TKey, T>(Func<IReadOnlyList<TKey>, CancellationToken, Task<IDictionary<TKey, T>>> fetch, T missing)
+    where TKey : notnull
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TKey, Task<T>> _results = [];
+    private List<(TKey Key, TaskCompletionSource<T> Result)> _queue = [];
+
+    public IDataLoaderResult<T> Load(TKey key)
+    {
+        lock (_gate)
+        {
+            if (!_results.TryGetValue(key, out var task))
+            {
+                var source = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _queue.Add((key, source));
+                task = source.Task;
+                _results[key] = task;
+            }
+
+            return new Pending(this, task);
+        }
+    }
+
+    private async Task DispatchAsync(CancellationToken ct)
+    {
+        List<(TKey Key, TaskCompletionSource<T> Result)> batch;
+        lock (_gate)
+        {
+            if (_queue.Count == 0)
+            {
+                return;
+            }
+
+            batch = _queue;
+            _queue = [];
+        }
+
+        try
+        {
+            var found = await fetch(batch.Select(b => b.Key).ToList(), ct);
+            foreach (var (key, result) in batch)
+            {
+                result.TrySetResult(found.TryGetValue(key, out var value) ? value : missing);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var (_, result) in batch)
+            {
+                result.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed class Pending(BatchLoader<TKey, T> loader, Task<T> task) : IDataLoaderResult<T>
+    {
+        public async Task<T> GetResultAsync(CancellationToken cancellationToken = default)
+        {
+            if (!task.IsCompleted)
+            {
+                await loader.DispatchAsync(cancellationToken);
+            }
+
+            return await task;
+        }
+
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) =>
+            await GetResultAsync(cancellationToken);
+    }
+}
+
+/// <summary>The loaders of one request (scoped), so cached rows never leak between requests or users.</summary>
+internal sealed class RequestLoaders
+{
+    private readonly ConcurrentDictionary<string, object> _loaders = new();
+
+    public BatchLoader<TKey, T> Get<TKey, T>(string name, Func<IReadOnlyList<TKey>, CancellationToken, Task<IDictionary<TKey, T>>> fetch, T missing)
+        where TKey : notnull =>
+        (BatchLoader<TKey, T>)_loaders.GetOrAdd(name, _ => new BatchLoader<TKey, T>(fetch, missing));
+
+    public static RequestLoaders Of(IResolveFieldContext context) =>
+        context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders
+            ?? throw new InvalidOperationException("RequestLoaders is not registered for this request");
+}

@@ -1,0 +1,78 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Validation;
+using GraphQL.Validation.Errors;
+using GraphQLParser.Exceptions;
+
+namespace Dispatch.Gis.GraphQL;
+
+/// <summary>
+/// Gives every error one stable <c>extensions.code</c> from <see cref="ErrorCodes"/>. GraphQL.NET's own,
+/// finer code (e.g. FIELDS_ON_CORRECT_TYPE) stays available as <c>extensions.detail</c>.
+/// </summary>
+internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : ErrorInfoProvider(new ErrorInfoProviderOptions
+{
+    ExposeExceptionDetails = exposeExceptionDetails,
+    ExposeCode = false,
+    ExposeCodes = false,
+    ExposeData = false,
+})
+{
+    public override ErrorInfo GetInfo(ExecutionError executionError)
+    {
+        var info = base.GetInfo(executionError);
+        var extensions = info.Extensions ?? new Dictionary<string, object?>();
+        var (code, message, argument) = Classify(executionError);
+        extensions["code"] = code;
+        if (argument is not null)
+        {
+            extensions["argument"] = argument;
+        }
+
+        if (executionError.Code is { } detail && detail != code)
+        {
+            extensions["detail"] = detail;
+        }
+
+        info.Message = message;
+        info.Extensions = extensions;
+        return info;
+    }
+
+    internal static (string Code, string Message, string? Argument) Classify(ExecutionError error)
+    {
+        if (Find<DispatchException>(error) is { } known)
+        {
+            // Variable errors keep GraphQL.NET's prefix ("Variable '$area' is invalid. …") so the variable is named.
+            var message = error is ValidationError ? error.Message : known.Message;
+            return (known.Code, message, known.Argument);
+        }
+
+        return error switch
+        {
+            SyntaxError or { InnerException: GraphQLSyntaxErrorException } => (ErrorCodes.ParseFailed, error.Message, null),
+            InvalidVariableError or ArgumentsOfCorrectTypeError or OnlyQueriesOverGet.Error => (ErrorCodes.BadUserInput, error.Message, null),
+            ValidationError => (ErrorCodes.ValidationFailed, error.Message, null),
+            UnhandledError when error.InnerException is OperationCanceledException => (ErrorCodes.Internal, "the request was cancelled", null),
+            UnhandledError => (ErrorCodes.Internal, "internal error; the service log has the details", null),
+            _ when error.Code is { } c && IsStable(c) => (c, error.Message, null),
+            // Request-level faults GraphQL.NET reports without a type of their own (no operation, unknown operation name).
+            _ => (ErrorCodes.BadUserInput, error.Message, null),
+        };
+    }
+
+    private static bool IsStable(string code) => typeof(ErrorCodes).GetFields().Any(f => (string?)f.GetValue(null) == code);
+
+    private static T? Find<T>(Exception error) where T : Exception
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+}

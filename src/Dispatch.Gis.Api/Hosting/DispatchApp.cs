@@ -1,0 +1,42 @@
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.ReferenceData;
+using Dispatch.Gis.Storage;
+using Serilog;
+
+namespace Dispatch.Gis.Hosting;
+
+/// <summary>Composition root, shared by Program and the tests so both run the same service.</summary>
+internal static class DispatchApp
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        builder.AddDispatchLogging();
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section);
+        builder.Services.AddDispatchDatabase(builder.Configuration);
+        builder.Services.AddDispatchReferenceData();
+        builder.Services.AddDispatchGraphQL(builder.Environment);
+        builder.Services.AddHostedService<StartupTasks>();
+
+        var app = builder.Build();
+        app.UseSerilogRequestLogging();
+        app.MapDispatchHealth();
+        app.MapDispatchGraphQL();
+        app.MapDispatchGraphiQL();
+        return app;
+    }
+}
+
+internal sealed class DispatchOptions
+{
+    public const string Section = "Dispatch";
+
+    /// <summary>Import data/reference at start-up when the database has no territories yet.</summary>
+    public bool ImportReferenceDataOnStart { get; set; } = true;
+}

@@ -1,0 +1,28 @@
+using Dispatch.Gis.ReferenceData;
+using Dispatch.Gis.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Dispatch.Gis.Hosting;
+
+/// <summary>
+/// Migrates and, on an empty database, imports reference data before the server takes requests:
+/// hosted services start before Kestrel, so nobody sees a half-built schema.
+/// </summary>
+internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer, IOptions<DispatchOptions> options, ILogger<StartupTasks> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(cancellationToken);
+        if (options.Value.ImportReferenceDataOnStart)
+        {
+            var report = await importer.ImportIfEmptyAsync(cancellationToken);
+            if (report is not null)
+            {
+                logger.LogInformation("Reference data imported: {@Report}", report);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,41 @@
+using Dispatch.Gis.Geo;
+using Dispatch.Gis.GraphQL;
+using NetTopologySuite.Geometries;
+
+namespace Dispatch.Gis.Territories;
+
+internal enum TerritoryLevel
+{
+    Region,
+    District,
+}
+
+internal enum TerritoryKind
+{
+    Oblast,
+    CityOfRepublicanSignificance,
+    District,
+}
+
+internal sealed record Territory(
+    string Kato,
+    TerritoryLevel Level,
+    TerritoryKind Kind,
+    string? ParentKato,
+    string NameKk,
+    string NameRu,
+    string NameEn,
+    string? Iso3166,
+    string Pcode,
+    double AreaKm2,
+    AdminCentre? AdminCentre);
+
+internal sealed record AdminCentre(string NameKk, string NameRu, string NameEn, Point Point);
+
+internal sealed record TerritoryFilter(
+    TerritoryLevel? Level,
+    string? ParentKato,
+    BoundingBox? BBox,
+    Geometry? Intersects,
+    Point? ContainsPoint,
+    Paging Paging);

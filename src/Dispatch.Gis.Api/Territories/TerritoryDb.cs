@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Dispatch.Gis.Geo;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Dispatch.Gis.Territories;
+
+internal static class TerritoryDb
+{
+    public static async Task<Connection<Territory>> ListAsync(NpgsqlDataSource db, TerritoryFilter filter, CancellationToken ct)
+    {
+        var (sql, parameters) = TerritorySql.List(filter);
+        var rows = await ReadAsync(db, sql, parameters, ct);
+        var hasNext = rows.Count > filter.Paging.First;
+        if (hasNext)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return new Connection<Territory>(rows, hasNext, t => Paging.EncodeCursor(t.Kato), token => CountAsync(db, filter, token));
+    }
+
+    public static async Task<long> CountAsync(NpgsqlDataSource db, TerritoryFilter filter, CancellationToken ct)
+    {
+        var (sql, parameters) = TerritorySql.Count(filter);
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddRange(parameters);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    public static async Task<IDictionary<string, Territory>> ByKatoAsync(NpgsqlDataSource db, IEnumerable<string> katos, CancellationToken ct)
+    {
+        var rows = await ReadAsync(db, TerritorySql.ByKato, [new NpgsqlParameter { Value = katos.ToArray() }], ct);
+        return rows.ToDictionary(t => t.Kato);
+    }
+
+    public static async Task<ILookup<string, Territory>> ByParentKatoAsync(NpgsqlDataSource db, IEnumerable<string> katos, CancellationToken ct)
+    {
+        var rows = await ReadAsync(db, TerritorySql.ByParentKato, [new NpgsqlParameter { Value = katos.ToArray() }], ct);
+        return rows.ToLookup(t => t.ParentKato!);
+    }
+
+    public static async Task<IDictionary<string, long>> PopulationByKatoAsync(NpgsqlDataSource db, IEnumerable<string> katos, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(TerritorySql.PopulationByKato);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = katos.ToArray() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new Dictionary<string, long>();
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    public static async Task<IDictionary<string, JsonElement>> GeometryByKatoAsync(
+        NpgsqlDataSource db, IEnumerable<string> katos, double simplifyMeters, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(TerritorySql.GeometryByKato);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = katos.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = simplifyMeters });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new Dictionary<string, JsonElement>();
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetString(0)] = GeoJson.Parse(reader.GetString(1));
+        }
+
+        return result;
+    }
+
+    private static async Task<List<Territory>> ReadAsync(NpgsqlDataSource db, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddRange(parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<Territory>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(Map(reader));
+        }
+
+        return rows;
+    }
+
+    private static Territory Map(NpgsqlDataReader r) => new(
+        Kato: r.GetString(0),
+        Level: DbEnum.Parse<TerritoryLevel>(r.GetString(1)),
+        Kind: DbEnum.Parse<TerritoryKind>(r.GetString(2)),
+        ParentKato: r.IsDBNull(3) ? null : r.GetString(3),
+        NameKk: r.GetString(4),
+        NameRu: r.GetString(5),
+        NameEn: r.GetString(6),
+        Iso3166: r.IsDBNull(7) ? null : r.GetString(7),
+        Pcode: r.GetString(8),
+        AreaKm2: r.GetDouble(9),
+        AdminCentre: r.IsDBNull(10)
+            ? null
+            : new AdminCentre(r.GetString(11), r.GetString(12), r.GetString(13), r.GetFieldValue<Point>(10)));
+}

@@ -1,0 +1,85 @@
+using Dispatch.Gis.Storage;
+using Npgsql;
+
+namespace Dispatch.Gis.Territories;
+
+/// <summary>SQL text for territories; pure, so the builders are tested without a database.</summary>
+internal static class TerritorySql
+{
+    public const string Columns = """
+        kato, level, kind, parent_kato, name_kk, name_ru, name_en, iso_3166_2, pcode, area_km2,
+        admin_centre, admin_centre_name_kk, admin_centre_name_ru, admin_centre_name_en
+        """;
+
+    public const string ByKato = $"SELECT {Columns} FROM territories WHERE kato = ANY($1)";
+
+    public const string ByParentKato = $"SELECT {Columns} FROM territories WHERE parent_kato = ANY($1) ORDER BY kato";
+
+    // Settlements on a shared boundary count in both neighbours only if they sit exactly on it;
+    // ST_Covers (not ST_Contains) keeps a point on the edge from vanishing from both.
+    public const string PopulationByKato = """
+        SELECT t.kato, coalesce(sum(s.population), 0)::bigint
+        FROM territories t
+        LEFT JOIN settlements s ON ST_Covers(t.geom, s.geom)
+        WHERE t.kato = ANY($1)
+        GROUP BY t.kato
+        """;
+
+    // The tolerance converts metres at 111,320 m per degree, the length of a degree of latitude; a degree of
+    // longitude is shorter in Kazakhstan (≈ 71–81 km), so east-west the shape is simplified less than asked, never more.
+    public const string GeometryByKato = """
+        SELECT kato,
+               ST_AsGeoJSON(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END, 6)
+        FROM territories
+        WHERE kato = ANY($1)
+        """;
+
+    public static (string Sql, NpgsqlParameter[] Parameters) List(TerritoryFilter filter) =>
+        Build(filter, page: true);
+
+    public static (string Sql, NpgsqlParameter[] Parameters) Count(TerritoryFilter filter) =>
+        Build(filter, page: false);
+
+    private static (string Sql, NpgsqlParameter[] Parameters) Build(TerritoryFilter filter, bool page)
+    {
+        var where = new SqlConditions();
+        if (filter.Level is { } level)
+        {
+            where.Add("level = {0}", DbEnum.Text(level));
+        }
+
+        if (filter.ParentKato is { } parent)
+        {
+            where.Add("parent_kato = {0}", parent);
+        }
+
+        if (filter.BBox is { } box)
+        {
+            where.Add("ST_Intersects(geom, ST_MakeEnvelope({0}, {1}, {2}, {3}, 4326))", box.MinLon, box.MinLat, box.MaxLon, box.MaxLat);
+        }
+
+        if (filter.Intersects is { } shape)
+        {
+            where.Add("ST_Intersects(geom, {0})", shape);
+        }
+
+        if (filter.ContainsPoint is { } point)
+        {
+            where.Add("ST_Covers(geom, {0})", point);
+        }
+
+        if (!page)
+        {
+            return ($"SELECT count(*) FROM territories{where.Sql}", where.Parameters);
+        }
+
+        if (filter.Paging.After is { } after)
+        {
+            where.Add("kato > {0}", after);
+        }
+
+        // One row beyond the page tells whether a next page exists without a second query.
+        var limit = where.Parameter(filter.Paging.First + 1);
+        return ($"SELECT {Columns} FROM territories{where.Sql} ORDER BY kato LIMIT {limit}", where.Parameters);
+    }
+}
