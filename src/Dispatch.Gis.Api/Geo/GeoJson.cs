@@ -40,6 +40,12 @@ internal static class GeoJson
             throw new GraphQL.InvalidGeometryException("expected a GeoJSON geometry, not a Feature or FeatureCollection", argument);
         }
 
+        var member = type.GetString() == "GeometryCollection" ? "geometries" : "coordinates";
+        if (!element.TryGetProperty(member, out var body) || body.ValueKind != JsonValueKind.Array)
+        {
+            throw new GraphQL.InvalidGeometryException($"GeoJSON {type.GetString()} needs a \"{member}\" array", argument);
+        }
+
         Geometry? geometry;
         try
         {

@@ -37,6 +37,9 @@ internal sealed class DispatchOptions
 {
     public const string Section = "Dispatch";
 
+    /// <summary>Apply schema/*.sql at start-up. Off when migrations run as a separate deployment step.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
     /// <summary>Import data/reference at start-up when the database has no territories yet.</summary>
     public bool ImportReferenceDataOnStart { get; set; } = true;
 }

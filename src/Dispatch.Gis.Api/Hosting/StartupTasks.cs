@@ -13,7 +13,11 @@ internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await migrator.MigrateAsync(cancellationToken);
+        if (options.Value.MigrateOnStart)
+        {
+            await migrator.MigrateAsync(cancellationToken);
+        }
+
         if (options.Value.ImportReferenceDataOnStart)
         {
             var report = await importer.ImportIfEmptyAsync(cancellationToken);

@@ -29,7 +29,7 @@ internal static class TerritorySql
     // longitude is shorter in Kazakhstan (≈ 71–81 km), so east-west the shape is simplified less than asked, never more.
     public const string GeometryByKato = """
         SELECT kato,
-               ST_AsGeoJSON(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END, 6)
+               ST_AsGeoJSON(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END), 6)
         FROM territories
         WHERE kato = ANY($1)
         """;

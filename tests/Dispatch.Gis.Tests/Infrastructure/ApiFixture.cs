@@ -1,0 +1,76 @@
+using Dispatch.Gis.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Xunit;
+
+namespace Dispatch.Gis.Tests.Infrastructure;
+
+/// <summary>
+/// One real service on a real loopback port, over a fresh database that the service itself migrated and
+/// filled with the reference data at start-up, exactly as on a user's machine.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private readonly string _databaseName = PostgisServer.NewDatabaseName("api");
+    private WebApplication? _app;
+
+    public string ConnectionString { get; private set; } = "";
+    public Uri BaseAddress { get; private set; } = null!;
+    public GraphQLClient GraphQL { get; private set; } = null!;
+    public NpgsqlDataSource Db { get; private set; } = null!;
+    internal IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await PostgisServer.CreateDatabaseAsync(_databaseName);
+        _app = await StartAsync(ConnectionString);
+        BaseAddress = new Uri(_app.Urls.First());
+        GraphQL = new GraphQLClient(new HttpClient { BaseAddress = BaseAddress });
+        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        builder.UseNetTopologySuite();
+        Db = builder.Build();
+    }
+
+    /// <summary>Starts the service as Program does, on a free port, against the given database.</summary>
+    internal static async Task<WebApplication> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    {
+        var app = DispatchApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Dispatch"] = connectionString,
+                ["Serilog:MinimumLevel:Default"] = "Warning",
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    public async Task DisposeAsync()
+    {
+        GraphQL?.Dispose();
+        if (Db is not null)
+        {
+            await Db.DisposeAsync();
+        }
+
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await PostgisServer.DropDatabaseAsync(_databaseName);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
