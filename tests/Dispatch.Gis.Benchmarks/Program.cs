@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Dispatch.Gis.Benchmarks;
+
+// Load figures against a running service; prints them, asserts nothing (targets are read by people, not tests).
+//   dotnet run -c Release --project tests/Dispatch.Gis.Benchmarks -- [baseUrl] [scenario] [requests] [concurrency]
+var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
+var scenarioName = args.ElementAtOrDefault(1) ?? "all";
+var requests = int.Parse(args.ElementAtOrDefault(2) ?? "2000", System.Globalization.CultureInfo.InvariantCulture);
+var concurrency = int.Parse(args.ElementAtOrDefault(3) ?? "8", System.Globalization.CultureInfo.InvariantCulture);
+
+using var http = new HttpClient { BaseAddress = baseUrl };
+foreach (var scenario in Scenarios.All.Where(s => scenarioName == "all" || s.Name == scenarioName))
+{
+    // Warm-up: JIT, connection pool, PostgreSQL caches.
+    await LoadRun.RunAsync(http, scenario, Math.Min(200, requests), concurrency);
+    var result = await LoadRun.RunAsync(http, scenario, requests, concurrency);
+    Console.WriteLine(result);
+}
+
+namespace Dispatch.Gis.Benchmarks
+{
+    internal sealed record Scenario(string Name, string Query, object? Variables = null);
+
+    internal static class Scenarios
+    {
+        public static readonly Scenario[] All =
+        [
+            new("regions", "{ territories(level: REGION) { totalCount nodes { kato nameKk nameRu nameEn areaKm2 } } }"),
+            new("contains-point", "query ($p: Geometry!) { territories(containsPoint: $p) { nodes { kato nameEn level } } }",
+                new { p = new { type = "Point", coordinates = new[] { 76.95, 43.24 } } }),
+            new("districts-simplified", "{ territories(level: DISTRICT, first: 1000) { nodes { kato geometry(simplifyMeters: 2000) } } }"),
+        ];
+    }
+
+    internal sealed record LoadResult(string Scenario, int Requests, int Concurrency, int Failures, double Seconds, double[] SortedMs)
+    {
+        private double Percentile(double p) => SortedMs[Math.Clamp((int)Math.Ceiling(p * SortedMs.Length) - 1, 0, SortedMs.Length - 1)];
+
+        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Scenario,-22} n={Requests} c={Concurrency} failures={Failures} throughput={Requests / Seconds:F0} req/s " +
+            $"p50={Percentile(0.50):F2} ms p95={Percentile(0.95):F2} ms p99={Percentile(0.99):F2} ms max={SortedMs[^1]:F2} ms");
+    }
+
+    internal static class LoadRun
+    {
+        public static async Task<LoadResult> RunAsync(HttpClient http, Scenario scenario, int requests, int concurrency)
+        {
+            var latencies = new double[requests];
+            var next = -1;
+            var failures = 0;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < requests)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await http.PostAsJsonAsync("/graphql", new { query = scenario.Query, variables = scenario.Variables });
+                    var body = await response.Content.ReadAsStringAsync();
+                    latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    if (!response.IsSuccessStatusCode || body.Contains("\"errors\"", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+            }));
+            Array.Sort(latencies);
+            return new LoadResult(scenario.Name, requests, concurrency, failures, clock.Elapsed.TotalSeconds, latencies);
+        }
+    }
+}
