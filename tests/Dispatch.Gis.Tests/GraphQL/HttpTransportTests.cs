@@ -94,4 +94,21 @@ public sealed class HttpTransportTests(ApiFixture api)
 
         Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
     }
+
+    [Fact]
+    public async Task GraphiQL_is_served_by_the_service_itself()
+    {
+        using var page = await Http.GetAsync("/graphiql");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+
+        foreach (var asset in new[] { "graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "graphql-ws.min.js" })
+        {
+            Assert.Contains(asset, html, StringComparison.Ordinal);
+            using var response = await Http.GetAsync($"/graphiql/assets/{asset}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
 }
