@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQL.Validation.Errors;
+using GraphQL.Validation.Errors.Custom;
 using GraphQLParser.Exceptions;
 
 namespace Dispatch.Gis.GraphQL;
@@ -51,7 +52,8 @@ internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : E
         return error switch
         {
             SyntaxError or { InnerException: GraphQLSyntaxErrorException } => (ErrorCodes.ParseFailed, error.Message, null),
-            InvalidVariableError or ArgumentsOfCorrectTypeError or OnlyQueriesOverGet.Error => (ErrorCodes.BadUserInput, error.Message, null),
+            ComplexityError or TimeoutError => (ErrorCodes.QueryTooComplex, error.Message, null),
+            InvalidVariableError or ArgumentsOfCorrectTypeError or OperationTypeAllowed.Error => (ErrorCodes.BadUserInput, error.Message, null),
             ValidationError => (ErrorCodes.ValidationFailed, error.Message, null),
             UnhandledError when error.InnerException is OperationCanceledException => (ErrorCodes.Internal, "the request was cancelled", null),
             UnhandledError => (ErrorCodes.Internal, "internal error; the service log has the details", null),

@@ -1,5 +1,6 @@
+using Dispatch.Gis.Events;
 using Dispatch.Gis.Geo;
-using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Regimes;
 using Dispatch.Gis.Territories;
 using GraphQL.Types;
 using Microsoft.Extensions.Options;
@@ -9,19 +10,39 @@ namespace Dispatch.Gis.GraphQL;
 
 internal sealed class DispatchSchema : Schema
 {
-    public DispatchSchema(IServiceProvider services, QueryType query) : base(services)
+    public DispatchSchema(IServiceProvider services, QueryType query, MutationType mutation, SubscriptionType subscription) : base(services)
     {
         Query = query;
+        Mutation = mutation;
+        Subscription = subscription;
         Description = "Dispatch.Gis: the 112 situational picture for Kazakhstan's duty-dispatch services.";
     }
 }
 
-/// <summary>The root query; each feature contributes its fields so the root stays a table of contents.</summary>
+/// <summary>The root types; each feature contributes its fields so the roots stay a table of contents.</summary>
 internal sealed class QueryType : ObjectGraphType
 {
     public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules)
     {
         Name = "Query";
         TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
+    }
+}
+
+internal sealed class MutationType : ObjectGraphType
+{
+    public MutationType(NpgsqlDataSource db)
+    {
+        Name = "Mutation";
+        RegimeMutations.AddTo(this, db);
+    }
+}
+
+internal sealed class SubscriptionType : ObjectGraphType
+{
+    public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, ILogger<SubscriptionType> logger)
+    {
+        Name = "Subscription";
+        EventSubscriptions.AddTo(this, db, hub, events, logger);
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
-using GraphQL.Validation;
-using GraphQLParser.AST;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Dispatch.Gis.GraphQL;
@@ -12,7 +12,7 @@ namespace Dispatch.Gis.GraphQL;
 /// for queries only. <c>application/graphql-response+json</c> answers with the spec's status codes;
 /// a client that accepts only <c>application/json</c> gets the legacy 200-with-errors behaviour.
 /// </summary>
-internal sealed class GraphQLHttpEndpoint(IDocumentExecuter<DispatchSchema> executer, IGraphQLTextSerializer serializer)
+internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGraphQLTextSerializer serializer, IOptions<GraphQLLimits> limits)
 {
     public const string GraphQLResponseJson = "application/graphql-response+json";
     public const string Json = "application/json";
@@ -27,72 +27,43 @@ internal sealed class GraphQLHttpEndpoint(IDocumentExecuter<DispatchSchema> exec
             return;
         }
 
-        GraphQLRequest? request;
-        if (HttpMethods.IsPost(http.Request.Method))
-        {
-            if (!IsJson(http.Request.ContentType))
-            {
-                await WriteRequestErrorAsync(http, mediaType, StatusCodes.Status415UnsupportedMediaType,
-                    "POST requests must have Content-Type: application/json", ct);
-                return;
-            }
-
-            try
-            {
-                request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, ct);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException)
-            {
-                await WriteRequestErrorAsync(http, mediaType, StatusCodes.Status400BadRequest, $"the request body is not a GraphQL request: {ex.Message}", ct);
-                return;
-            }
-        }
-        else if (HttpMethods.IsGet(http.Request.Method))
-        {
-            try
-            {
-                request = ReadGetRequest(http.Request);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-            {
-                await WriteRequestErrorAsync(http, mediaType, StatusCodes.Status400BadRequest, $"invalid query parameters: {ex.Message}", ct);
-                return;
-            }
-        }
-        else
+        var isGet = HttpMethods.IsGet(http.Request.Method);
+        if (!isGet && !HttpMethods.IsPost(http.Request.Method))
         {
             http.Response.Headers.Allow = "GET, POST";
             http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             return;
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.Query))
+        GraphQLRequest? request;
+        try
         {
-            await WriteRequestErrorAsync(http, mediaType, StatusCodes.Status400BadRequest, "the request has no query", ct);
+            request = isGet ? ReadGetRequest(http.Request) : await ReadPostRequestAsync(http, mediaType, ct);
+            if (request is null)
+            {
+                return;
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await WriteAsync(http, mediaType, StatusCodes.Status413PayloadTooLarge,
+                GraphQLRequestExecutor.RequestError(ErrorCodes.QueryTooComplex, $"the request body exceeds {limits.Value.MaxRequestBytes} bytes"), ct);
+            return;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException)
+        {
+            await WriteAsync(http, mediaType, StatusCodes.Status400BadRequest,
+                GraphQLRequestExecutor.RequestError(ErrorCodes.BadUserInput, $"the request is not a GraphQL request: {ex.Message}"), ct);
             return;
         }
 
-        var options = new ExecutionOptions
-        {
-            Query = request.Query,
-            OperationName = request.OperationName,
-            Variables = request.Variables,
-            Extensions = request.Extensions,
-            RequestServices = http.RequestServices,
-            User = http.User,
-            CancellationToken = ct,
-        };
-        if (HttpMethods.IsGet(http.Request.Method))
-        {
-            // Queries only over GET: a GET must never change state (caches, prefetchers, link previews).
-            options.ValidationRules = DocumentValidator.CoreRules.Append(OnlyQueriesOverGet.Instance);
-        }
-
-        var result = await executer.ExecuteAsync(options);
+        var result = await executor.ExecuteAsync(request, isGet ? GraphQLTransport.HttpGet : GraphQLTransport.HttpPost,
+            http.RequestServices, http.User, ct);
 
         var status = StatusCodes.Status200OK;
-        if (result.Errors?.Any(e => e is OnlyQueriesOverGet.Error) == true)
+        if (isGet && result.Errors?.Any(e => e is OperationTypeAllowed.Error) == true)
         {
+            // The spec's answer to a mutation over GET, whichever media type was negotiated.
             http.Response.Headers.Allow = "POST";
             status = StatusCodes.Status405MethodNotAllowed;
         }
@@ -101,9 +72,25 @@ internal sealed class GraphQLHttpEndpoint(IDocumentExecuter<DispatchSchema> exec
             status = StatusCodes.Status400BadRequest;
         }
 
-        http.Response.StatusCode = status;
-        http.Response.ContentType = mediaType + "; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, ct);
+        await WriteAsync(http, mediaType, status, result, ct);
+    }
+
+    private async Task<GraphQLRequest?> ReadPostRequestAsync(HttpContext http, string mediaType, CancellationToken ct)
+    {
+        if (!IsJson(http.Request.ContentType))
+        {
+            await WriteAsync(http, mediaType, StatusCodes.Status415UnsupportedMediaType,
+                GraphQLRequestExecutor.RequestError(ErrorCodes.BadUserInput, "POST requests must have Content-Type: application/json"), ct);
+            return null;
+        }
+
+        var request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, ct);
+        if (request is null)
+        {
+            throw new JsonException("the body must be a JSON object");
+        }
+
+        return request;
     }
 
     private GraphQLRequest ReadGetRequest(HttpRequest request)
@@ -153,34 +140,22 @@ internal sealed class GraphQLHttpEndpoint(IDocumentExecuter<DispatchSchema> exec
         return null;
     }
 
-    private async Task WriteRequestErrorAsync(HttpContext http, string mediaType, int status, string message, CancellationToken ct)
+    private async Task WriteAsync(HttpContext http, string mediaType, int status, ExecutionResult result, CancellationToken ct)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = ErrorCodes.BadUserInput }] };
         await serializer.WriteAsync(http.Response.Body, result, ct);
     }
 }
 
-/// <summary>Rejects mutations and subscriptions sent with GET.</summary>
-internal sealed class OnlyQueriesOverGet : global::GraphQL.Validation.ValidationRuleBase
+internal static class RequestSizeLimit
 {
-    public static readonly OnlyQueriesOverGet Instance = new();
-
-    public override ValueTask<global::GraphQL.Validation.INodeVisitor?> GetPreNodeVisitorAsync(global::GraphQL.Validation.ValidationContext context)
+    /// <summary>Applies the configured body limit to /graphql before the body is read.</summary>
+    public static void Apply(HttpContext http, long maxBytes)
     {
-        var operation = context.Operation;
-        if (operation.Operation != OperationType.Query)
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
-            context.ReportError(new Error(context.Document.Source, operation));
+            feature.MaxRequestBodySize = maxBytes;
         }
-
-        return default;
-    }
-
-    internal sealed class Error(GraphQLParser.ROM source, GraphQLOperationDefinition operation)
-        : global::GraphQL.Validation.ValidationError(source, ErrorCodes.BadUserInput,
-            $"{operation.Operation.ToString().ToLowerInvariant()} operations must be sent with POST, not GET", operation)
-    {
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Encodings.Web;
 using Dispatch.Gis.Geo;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.Regimes;
 using Dispatch.Gis.Territories;
+using Microsoft.Extensions.Options;
 using GraphQL;
 using GraphQL.Execution;
 
@@ -8,27 +11,50 @@ namespace Dispatch.Gis.GraphQL;
 
 internal static class GraphQLSetup
 {
-    public static IServiceCollection AddDispatchGraphQL(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddDispatchGraphQL(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<PagingOptions>().BindConfiguration("Dispatch:Paging")
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize, "Dispatch:Paging needs 0 < DefaultPageSize ≤ MaxPageSize")
             .ValidateOnStart();
+        services.AddOptions<GraphQLLimits>().BindConfiguration(GraphQLLimits.Section)
+            .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxRequestBytes > 0, "Dispatch:GraphQL limits must be positive")
+            .ValidateOnStart();
         services.AddSingleton(GeometryRules.Default);
         services.AddSingleton<TerritoryLoaders>();
+        services.AddSingleton<RegimeLoaders>();
         services.AddScoped<RequestLoaders>();
+        services.AddScoped<OperationFlowControl>();
+        services.AddSingleton<GraphQLRequestExecutor>();
         services.AddSingleton<GraphQLHttpEndpoint>();
+        services.AddSingleton<GraphQLWebSocketEndpoint>();
+        var limits = new GraphQLLimits();
+        configuration.GetSection(GraphQLLimits.Section).Bind(limits);
 
         services.AddGraphQL(b => b
             .AddSchema<DispatchSchema>()
             .AddGraphTypes(typeof(DispatchSchema).Assembly)
             .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping) // names are Kazakh and Russian; the response is JSON, never HTML
-            .AddErrorInfoProvider(new DispatchErrorInfoProvider(environment.IsDevelopment())));
+            .AddErrorInfoProvider(new DispatchErrorInfoProvider(environment.IsDevelopment()))
+            .AddComplexityAnalyzer(c =>
+            {
+                c.MaxDepth = limits.MaxDepth;
+                c.MaxComplexity = limits.MaxComplexity;
+            }));
         return services;
     }
 
     public static IEndpointRouteBuilder MapDispatchGraphQL(this IEndpointRouteBuilder app)
     {
-        app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint httpEndpoint, GraphQLWebSocketEndpoint socketEndpoint, IOptions<GraphQLLimits> limits) =>
+        {
+            if (http.WebSockets.IsWebSocketRequest)
+            {
+                return socketEndpoint.HandleAsync(http);
+            }
+
+            RequestSizeLimit.Apply(http, limits.Value.MaxRequestBytes);
+            return httpEndpoint.HandleAsync(http);
+        });
         return app;
     }
 }

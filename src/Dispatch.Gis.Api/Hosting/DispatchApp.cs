@@ -1,3 +1,4 @@
+using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
@@ -21,11 +22,13 @@ internal static class DispatchApp
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section);
         builder.Services.AddDispatchDatabase(builder.Configuration);
         builder.Services.AddDispatchReferenceData();
-        builder.Services.AddDispatchGraphQL(builder.Environment);
+        builder.Services.AddDispatchEvents();
+        builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<StartupTasks>();
 
         var app = builder.Build();
         app.UseSerilogRequestLogging();
+        app.UseWebSockets();
         app.MapDispatchHealth();
         app.MapDispatchGraphQL();
         app.MapDispatchGraphiQL();

@@ -33,7 +33,7 @@ internal sealed class AdminCentreGraphType : ObjectGraphType<AdminCentre>
 
 internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
 {
-    public TerritoryGraphType(TerritoryLoaders loaders)
+    public TerritoryGraphType(TerritoryLoaders loaders, Regimes.RegimeLoaders regimeLoaders)
     {
         Name = "Territory";
         Description = "An administrative-territorial unit and the zone of responsibility of a territorial department.";
@@ -68,6 +68,7 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TerritoryGraphType>>>>("children")
             .Description("Districts of a region, ordered by KATO.")
             .Resolve(ctx => loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato));
+        Regimes.RegimeLoaders.AddTerritoryFields(this, regimeLoaders);
     }
 }
 

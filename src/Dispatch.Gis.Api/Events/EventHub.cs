@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+
+namespace Dispatch.Gis.Events;
+
+/// <summary>
+/// In-process fan-out of committed events to this instance's subscribers. Publishing never waits: each
+/// subscriber has a bounded queue, and a subscriber whose queue is full is marked as overflowed instead of
+/// holding up the others. An overflowed subscriber re-reads what it missed from the event log (see
+/// <see cref="EventStream"/>), so a slow client gets every event late rather than some events never.
+/// </summary>
+internal sealed class EventHub
+{
+    private readonly Lock _gate = new();
+    private Subscriber[] _subscribers = [];
+    private long _lastPublishedId;
+
+    public long LastPublishedId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastPublishedId;
+            }
+        }
+    }
+
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>Sets the starting point once, before the first publish: the log's newest id at start-up.</summary>
+    public void Start(long lastId)
+    {
+        lock (_gate)
+        {
+            _lastPublishedId = Math.Max(_lastPublishedId, lastId);
+        }
+    }
+
+    public Subscriber Subscribe(EventFilter filter, int capacity)
+    {
+        // Taken under the publish lock, so every event after StartId reaches this subscriber's queue.
+        lock (_gate)
+        {
+            var subscriber = new Subscriber(this, filter, capacity, _lastPublishedId);
+            _subscribers = [.. _subscribers, subscriber];
+            return subscriber;
+        }
+    }
+
+    public void Publish(IEnumerable<StoredEvent> events)
+    {
+        lock (_gate)
+        {
+            foreach (var e in events)
+            {
+                if (e.Id <= _lastPublishedId)
+                {
+                    continue;
+                }
+
+                foreach (var subscriber in _subscribers)
+                {
+                    if (subscriber.Filter.Matches(e) && !subscriber.Queue.Writer.TryWrite(e))
+                    {
+                        subscriber.MarkOverflowed();
+                    }
+                }
+
+                _lastPublishedId = e.Id;
+            }
+        }
+    }
+
+    private void Remove(Subscriber subscriber)
+    {
+        lock (_gate)
+        {
+            _subscribers = [.. _subscribers.Where(s => s != subscriber)];
+        }
+    }
+
+    internal sealed class Subscriber(EventHub hub, EventFilter filter, int capacity, long startId) : IDisposable
+    {
+        private int _overflowed;
+
+        public EventFilter Filter { get; } = filter;
+
+        /// <summary>Every event with a higher id that matches the filter is queued (or overflows).</summary>
+        public long StartId { get; } = startId;
+
+        public Channel<StoredEvent> Queue { get; } = Channel.CreateBounded<StoredEvent>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping silently
+            SingleReader = true,
+            SingleWriter = true,
+        });
+
+        public void MarkOverflowed() => Volatile.Write(ref _overflowed, 1);
+
+        /// <summary>True once after an overflow; the reader then empties its queue and catches up from the log.</summary>
+        public bool TakeOverflow() => Interlocked.Exchange(ref _overflowed, 0) == 1;
+
+        public void Dispose()
+        {
+            hub.Remove(this);
+            Queue.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dispatch.Gis.Events;
+
+internal static class EventLog
+{
+    // Identity values are taken at INSERT but become visible at COMMIT, so two writers could commit ids out of
+    // order and a reader that already passed id 7 would never see a late id 6. Holding this lock from the insert
+    // to the commit makes id order equal commit order; the cost is that event-writing commits queue behind
+    // each other for the few milliseconds between the insert and the commit.
+    private const long AppendLockKey = 0x45_76_65_6E_74_73; // "Events"
+
+    private const string Insert = """
+        INSERT INTO events (kind, entity_type, entity_id, payload, geom, territory_kato, actor)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::geometry[], $6::text[], $7::text[])
+        RETURNING id
+        """;
+
+    private const string Columns = "id, kind, entity_type, entity_id, payload, geom, territory_kato, actor, occurred_at";
+
+    public static async Task<IReadOnlyList<long>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
+        {
+            lockCmd.Parameters.AddWithValue(AppendLockKey);
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = new NpgsqlCommand(Insert, connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Kind).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EntityType).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EntityId).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            Value = events.Select(e => JsonSerializer.Serialize(e.Payload ?? new { })).ToArray(),
+        });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Geometry).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.TerritoryKato).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.Actor).ToArray() });
+
+        var ids = new List<long>(events.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="limit"/>.</summary>
+    public static async Task<List<StoredEvent>> ReadAfterAsync(NpgsqlDataSource db, long afterId, EventFilter filter, int limit, CancellationToken ct)
+    {
+        var sql = filter.Kinds is null
+            ? $"SELECT {Columns} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+            : $"SELECT {Columns} FROM events WHERE id > $1 AND kind = ANY($3) ORDER BY id LIMIT $2";
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        if (filter.Kinds is not null)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = filter.Kinds.ToArray() });
+        }
+
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(new StoredEvent(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                JsonDocument.Parse(reader.GetString(4)).RootElement,
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<Geometry>(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetDateTime(8)));
+        }
+
+        return events;
+    }
+
+    public static async Task<long> LastIdAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT coalesce(max(id), 0) FROM events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}

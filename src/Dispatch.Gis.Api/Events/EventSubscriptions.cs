@@ -1,0 +1,56 @@
+using Dispatch.Gis.GraphQL;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dispatch.Gis.Events;
+
+internal sealed class EventOptions
+{
+    /// <summary>Events a subscriber may have queued before it is switched to catching up from the log.</summary>
+    public int SubscriberQueueCapacity { get; set; } = 1000;
+}
+
+internal static class EventSubscriptions
+{
+    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, ILogger logger)
+    {
+        root.Field<NonNullGraphType<EventGraphType>>("events")
+            .Description("Every event, or those of the given kinds: first all after `after` (when given) from the log, then live ones.")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("kinds", "Only these kinds (e.g. REGIME_DECLARED); all when absent.")
+            .Argument<IdGraphType>("after", "Resume after this event id: every later event is delivered, none twice.")
+            .ResolveStreamAsync(async ctx =>
+            {
+                var kinds = ctx.GetArgument<List<string>?>("kinds");
+                var after = await ParseAfterAsync(db, ctx.GetArgument<string?>("after"), ctx.CancellationToken);
+                var filter = new EventFilter(kinds is null ? null : kinds.ToHashSet(StringComparer.Ordinal));
+                var flow = ctx.RequestServices?.GetService<OperationFlowControl>();
+                return new EventStream(db, hub, filter, after, options.Value.SubscriberQueueCapacity, flow, logger);
+            })
+            .Resolve(ctx => ctx.Source);
+    }
+
+    private static async Task<long?> ParseAfterAsync(NpgsqlDataSource db, string? after, CancellationToken ct)
+    {
+        if (after is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(after, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 0)
+        {
+            throw new BadUserInputException("after must be an event id", "after");
+        }
+
+        // An id from the future would silently skip every event up to it.
+        var last = await EventLog.LastIdAsync(db, ct);
+        if (id > last)
+        {
+            throw new BadUserInputException($"after {id} is beyond the newest event ({last})", "after");
+        }
+
+        return id;
+    }
+}

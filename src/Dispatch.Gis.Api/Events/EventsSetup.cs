@@ -1,0 +1,14 @@
+namespace Dispatch.Gis.Events;
+
+internal static class EventsSetup
+{
+    public static IServiceCollection AddDispatchEvents(this IServiceCollection services)
+    {
+        services.AddOptions<EventOptions>().BindConfiguration("Dispatch:Events")
+            .Validate(o => o.SubscriberQueueCapacity > 0, "Dispatch:Events:SubscriberQueueCapacity must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<EventHub>();
+        services.AddHostedService<EventListener>();
+        return services;
+    }
+}

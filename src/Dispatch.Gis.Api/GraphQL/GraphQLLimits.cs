@@ -1,0 +1,27 @@
+namespace Dispatch.Gis.GraphQL;
+
+/// <summary>Bounds on what one request may cost (section "Dispatch:GraphQL").</summary>
+internal sealed class GraphQLLimits
+{
+    public const string Section = "Dispatch:GraphQL";
+
+    /// <summary>Characters in the query document.</summary>
+    public int MaxDocumentLength { get; set; } = 100_000;
+
+    /// <summary>Nesting depth of selections.</summary>
+    public int MaxDepth { get; set; } = 15;
+
+    /// <summary>GraphQL.NET complexity: each field costs 1, list children are multiplied by the page size asked for.</summary>
+    public int MaxComplexity { get; set; } = 50_000;
+
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>HTTP request body (Kestrel) and WebSocket message size.</summary>
+    public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>graphql-transport-ws: time a client has to send connection_init before the socket closes with 4408.</summary>
+    public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Operations (subscriptions included) one WebSocket may run at once.</summary>
+    public int MaxOperationsPerConnection { get; set; } = 100;
+}

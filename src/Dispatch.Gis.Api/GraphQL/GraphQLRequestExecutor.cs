@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Transport;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
+
+namespace Dispatch.Gis.GraphQL;
+
+internal enum GraphQLTransport
+{
+    HttpGet,
+    HttpPost,
+    WebSocket,
+}
+
+/// <summary>The one path every transport runs a request through: size limit, transport rules, timeout.</summary>
+internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits)
+{
+    public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
+        ClaimsPrincipal? user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Query))
+        {
+            return RequestError(ErrorCodes.BadUserInput, "the request has no query");
+        }
+
+        if (request.Query.Length > limits.Value.MaxDocumentLength)
+        {
+            return RequestError(ErrorCodes.QueryTooComplex,
+                $"the query document has {request.Query.Length} characters; the limit is {limits.Value.MaxDocumentLength}");
+        }
+
+        return await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request.Query,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            RequestServices = services,
+            User = user,
+            CancellationToken = ct,
+            Timeout = limits.Value.ExecutionTimeout,
+            TimeoutAction = TimeoutAction.ReturnTimeoutError,
+            ValidationRules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)),
+        });
+    }
+
+    public static ExecutionResult RequestError(string code, string message) =>
+        new() { Executed = false, Errors = [new ExecutionError(message) { Code = code }] };
+}
+
+/// <summary>
+/// GET carries queries only (a GET must never change state: caches, prefetchers, link previews);
+/// subscriptions need a stream, so they run over the WebSocket only.
+/// </summary>
+internal sealed class OperationTypeAllowed(GraphQLTransport transport) : ValidationRuleBase
+{
+    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    {
+        var operation = context.Operation;
+        var allowed = transport switch
+        {
+            GraphQLTransport.HttpGet => operation.Operation == OperationType.Query,
+            GraphQLTransport.HttpPost => operation.Operation != OperationType.Subscription,
+            _ => true,
+        };
+        if (!allowed)
+        {
+            context.ReportError(new Error(context.Document.Source, operation, transport));
+        }
+
+        return default;
+    }
+
+    internal sealed class Error(GraphQLParser.ROM source, GraphQLOperationDefinition operation, GraphQLTransport transport)
+        : ValidationError(source, ErrorCodes.BadUserInput, Describe(operation, transport), operation)
+    {
+        public GraphQLTransport Transport { get; } = transport;
+
+        private static string Describe(GraphQLOperationDefinition operation, GraphQLTransport transport) =>
+            transport == GraphQLTransport.HttpGet
+                ? $"{operation.Operation.ToString().ToLowerInvariant()} operations must be sent with POST, not GET"
+                : "subscriptions run over the WebSocket (graphql-transport-ws) on this same path";
+    }
+}

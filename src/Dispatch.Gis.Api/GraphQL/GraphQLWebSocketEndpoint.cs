@@ -1,0 +1,33 @@
+using System.Net.WebSockets;
+using GraphQL;
+using Microsoft.Extensions.Options;
+
+namespace Dispatch.Gis.GraphQL;
+
+internal sealed class GraphQLWebSocketEndpoint(
+    GraphQLRequestExecutor executor,
+    IGraphQLTextSerializer serializer,
+    IServiceScopeFactory scopes,
+    IOptions<GraphQLLimits> limits,
+    ILogger<GraphQLWebSocketEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.WebSocketRequestedProtocols.Contains(GraphQLWebSocketSession.SubProtocol))
+        {
+            // As graphql-ws servers do: accept, then close with 4406 so the client learns why.
+            using var rejected = await http.WebSockets.AcceptWebSocketAsync();
+            await rejected.CloseOutputAsync((WebSocketCloseStatus)4406, "Subprotocol not acceptable", http.RequestAborted);
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = GraphQLWebSocketSession.SubProtocol,
+            // Transport-level pings keep idle subscriptions alive through proxies and find dead peers.
+            KeepAliveInterval = TimeSpan.FromSeconds(30),
+        });
+        using var session = new GraphQLWebSocketSession(socket, executor, serializer, scopes, limits.Value, http.User, logger);
+        await session.RunAsync(http.RequestAborted);
+    }
+}

@@ -1,0 +1,170 @@
+// graphql-ws (the reference graphql-transport-ws client) against a live server.
+// Usage: node ws-scenarios.mjs http://127.0.0.1:PORT/graphql
+// Prints one JSON line per scenario and "N passed, N failed"; exits 1 on any failure.
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const httpUrl = process.argv[2];
+if (!httpUrl) {
+  console.error('usage: node ws-scenarios.mjs <graphql url>');
+  process.exit(2);
+}
+const wsUrl = httpUrl.replace(/^http/, 'ws');
+const DEADLINE_MS = 15000;
+
+const client = (options = {}) =>
+  createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, ...options });
+
+async function post(query, variables) {
+  const response = await fetch(httpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+const declare = (territory, regime, basis) =>
+  post(
+    'mutation ($t: String!, $r: Regime!, $b: String!) { declareRegime(territory: $t, regime: $r, basis: $b) { id regime } }',
+    { t: territory, r: regime, b: basis },
+  );
+
+/** Runs one operation to completion and returns every payload, or rejects with the error the client reports. */
+function collect(c, payload, { until = () => false, onStart = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const results = [];
+    const timer = setTimeout(() => { stop(); reject(new Error(`timed out with ${results.length} results`)); }, DEADLINE_MS);
+    const stop = c.subscribe(payload, {
+      next: (value) => {
+        results.push(value);
+        if (until(results)) { clearTimeout(timer); stop(); resolve(results); }
+      },
+      error: (error) => { clearTimeout(timer); reject(error); },
+      complete: () => { clearTimeout(timer); resolve(results); },
+    });
+    onStart();
+  });
+}
+
+/** Fires `trigger` every 250 ms until the subscription has delivered something: no race with subscription start. */
+async function subscribeAndTrigger(c, payload, trigger, until) {
+  let delivered = false;
+  let timer;
+  const pending = collect(c, payload, {
+    until: (results) => { delivered = results.length > 0; return until(results); },
+    onStart: () => {
+      const fire = async () => { if (!delivered) { await trigger(); timer = setTimeout(fire, 250); } };
+      timer = setTimeout(fire, 50);
+    },
+  });
+  try { return await pending; } finally { clearTimeout(timer); }
+}
+
+const scenarios = {
+  async 'query over the socket'() {
+    const c = client();
+    try {
+      const [result] = await collect(c, { query: '{ territory(kato: "750000000") { nameEn } }' });
+      if (result.data?.territory?.nameEn !== 'Almaty') throw new Error(JSON.stringify(result));
+    } finally { await c.dispose(); }
+  },
+
+  async 'mutation over the socket'() {
+    const c = client();
+    try {
+      const [result] = await collect(c, {
+        query: 'mutation { declareRegime(territory: "190000000", regime: HIGH_READINESS, basis: "graphql-ws scenario") { regime territoryKato } }',
+      });
+      if (result.data?.declareRegime?.regime !== 'HIGH_READINESS') throw new Error(JSON.stringify(result));
+    } finally { await c.dispose(); }
+  },
+
+  async 'subscribe, receive, complete'() {
+    const c = client();
+    try {
+      const results = await subscribeAndTrigger(
+        c,
+        { query: 'subscription { events(kinds: ["REGIME_DECLARED"]) { id kind entityId territoryKato payload geometry } }' },
+        () => declare('750000000', 'EMERGENCY', 'subscription scenario'),
+        (r) => r.length >= 1,
+      );
+      const event = results[0].data.events;
+      if (event.kind !== 'REGIME_DECLARED' || event.entityId !== '750000000' || event.payload.regime !== 'EMERGENCY'
+          || !['Polygon', 'MultiPolygon'].includes(event.geometry.type)) {
+        throw new Error(JSON.stringify(results[0]));
+      }
+    } finally { await c.dispose(); }
+  },
+
+  async 'reconnect and resume after the last id, no gap, no duplicate'() {
+    const first = client();
+    let lastSeen;
+    try {
+      const results = await subscribeAndTrigger(
+        first,
+        { query: 'subscription { events(kinds: ["REGIME_DECLARED"]) { id } }' },
+        () => declare('710000000', 'HIGH_READINESS', 'before disconnect'),
+        (r) => r.length >= 1,
+      );
+      lastSeen = results.at(-1).data.events.id;
+    } finally { await first.dispose(); }
+
+    // While no client is connected: two changes.
+    await declare('310000000', 'HIGH_READINESS', 'while disconnected 1');
+    await declare('330000000', 'EMERGENCY', 'while disconnected 2');
+
+    const second = client();
+    try {
+      const missed = await collect(
+        second,
+        { query: 'subscription ($after: ID) { events(kinds: ["REGIME_DECLARED"], after: $after) { id entityId } }', variables: { after: lastSeen } },
+        { until: (r) => r.some((x) => x.data.events.entityId === '330000000') },
+      );
+      const ids = missed.map((r) => BigInt(r.data.events.id));
+      const entities = missed.map((r) => r.data.events.entityId);
+      const ordered = ids.every((id, i) => i === 0 || id > ids[i - 1]);
+      const afterLast = ids.every((id) => id > BigInt(lastSeen));
+      const tail = entities.slice(-2).join(',');
+      if (!ordered || !afterLast || tail !== '310000000,330000000' || new Set(ids).size !== ids.length) {
+        throw new Error(`after ${lastSeen}: ${JSON.stringify(missed.map((r) => r.data.events))}`);
+      }
+    } finally { await second.dispose(); }
+  },
+
+  async 'validation errors arrive as an error message with codes'() {
+    const c = client();
+    try {
+      await collect(c, { query: 'subscription { events { nope } }' });
+      throw new Error('expected an error');
+    } catch (error) {
+      const errors = Array.isArray(error) ? error : [];
+      if (errors[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') throw new Error(`got ${JSON.stringify(error)}`);
+    } finally { await c.dispose(); }
+  },
+
+  async 'connection_init payload is accepted (where the access token will travel)'() {
+    const c = client({ connectionParams: { authorization: 'Bearer not-checked-yet' } });
+    try {
+      const [result] = await collect(c, { query: '{ __typename }' });
+      if (result.data?.__typename !== 'Query') throw new Error(JSON.stringify(result));
+    } finally { await c.dispose(); }
+  },
+};
+
+let passed = 0;
+let failed = 0;
+for (const [name, run] of Object.entries(scenarios)) {
+  try {
+    await run();
+    passed++;
+    console.log(JSON.stringify({ scenario: name, ok: true }));
+  } catch (error) {
+    failed++;
+    console.log(JSON.stringify({ scenario: name, ok: false, error: String(error?.message ?? JSON.stringify(error)) }));
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
