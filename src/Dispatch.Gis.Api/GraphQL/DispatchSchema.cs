@@ -2,6 +2,7 @@ using Dispatch.Gis.Events;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.Regimes;
 using Dispatch.Gis.Territories;
+using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,6 +17,9 @@ internal sealed class DispatchSchema : Schema
         Mutation = mutation;
         Subscription = subscription;
         Description = "Dispatch.Gis: the 112 situational picture for Kazakhstan's duty-dispatch services.";
+        // Tools (GraphiQL, codegen) introspect the whole schema on connect; at full weight that alone would exceed
+        // the complexity limit as the schema grows. The depth limit still bounds introspection.
+        this.WithIntrospectionComplexityImpact(0.01);
     }
 }
 

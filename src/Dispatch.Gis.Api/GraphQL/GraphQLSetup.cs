@@ -6,6 +6,7 @@ using Dispatch.Gis.Territories;
 using Microsoft.Extensions.Options;
 using GraphQL;
 using GraphQL.Execution;
+using GraphQL.Utilities;
 
 namespace Dispatch.Gis.GraphQL;
 
@@ -55,6 +56,10 @@ internal static class GraphQLSetup
             RequestSizeLimit.Apply(http, limits.Value.MaxRequestBytes);
             return httpEndpoint.HandleAsync(http);
         });
+        // The public contract as SDL, sorted so reviews see real changes only (codegen tools read it too).
+        app.MapGet("/graphql/schema.graphql", (DispatchSchema schema) =>
+            Results.Text(schema.Print(new PrintOptions { IncludeDescriptions = true, StringComparison = StringComparison.Ordinal }),
+                "text/plain; charset=utf-8"));
         return app;
     }
 }

@@ -42,7 +42,8 @@ internal sealed class GraphQLWebSocketSession(
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
-            while (socket.State == WebSocketState.Open && !ct.IsCancellationRequested)
+            // CloseSent: we closed and now wait (briefly) for the client's close frame, completing the handshake.
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent && !ct.IsCancellationRequested)
             {
                 buffer.ResetWrittenCount();
                 ValueWebSocketReceiveResult received;
@@ -62,6 +63,11 @@ internal sealed class GraphQLWebSocketSession(
                 {
                     await CloseAsync((int)WebSocketCloseStatus.NormalClosure, "");
                     return;
+                }
+
+                if (Volatile.Read(ref _closing) == 1)
+                {
+                    continue; // after our close frame, messages are read only to reach the client's close
                 }
 
                 if (received.MessageType == WebSocketMessageType.Binary)
@@ -335,7 +341,14 @@ internal sealed class GraphQLWebSocketSession(
         finally
         {
             _sendLock.Release();
-            await _session.CancelAsync();
+            // Stop the operations now; the receive loop gets a moment to read the client's close frame,
+            // since cancelling a pending receive would abort the connection instead of closing it.
+            foreach (var operation in _operations.Values)
+            {
+                await operation.CancelAsync();
+            }
+
+            _session.CancelAfter(TimeSpan.FromSeconds(5));
         }
     }
 
