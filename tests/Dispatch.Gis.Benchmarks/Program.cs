@@ -4,10 +4,18 @@ using Dispatch.Gis.Benchmarks;
 
 // Load figures against a running service; prints them, asserts nothing (targets are read by people, not tests).
 //   dotnet run -c Release --project tests/Dispatch.Gis.Benchmarks -- [baseUrl] [scenario] [requests] [concurrency]
+//   ... -- http://localhost:5080 fanout 20 1000    (20 changes, 1000 WebSocket subscribers)
 var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
 var requests = int.Parse(args.ElementAtOrDefault(2) ?? "2000", System.Globalization.CultureInfo.InvariantCulture);
 var concurrency = int.Parse(args.ElementAtOrDefault(3) ?? "8", System.Globalization.CultureInfo.InvariantCulture);
+
+if (scenarioName == "fanout")
+{
+    // Here `requests` is the number of changes and `concurrency` the number of WebSocket subscribers.
+    await Fanout.RunAsync(baseUrl, subscribers: concurrency, changes: requests);
+    return;
+}
 
 using var http = new HttpClient { BaseAddress = baseUrl };
 foreach (var scenario in Scenarios.All.Where(s => scenarioName == "all" || s.Name == scenarioName))

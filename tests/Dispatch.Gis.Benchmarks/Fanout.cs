@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Dispatch.Gis.Benchmarks;
+
+/// <summary>
+/// Change-to-delivery latency: N WebSocket subscribers on events, M changes made over HTTP. Latency is the time a
+/// subscriber has the event minus the event's occurredAt (set inside the writing transaction; same machine clock),
+/// so it covers commit, NOTIFY, the listener's read, fan-out, execution and the socket write.
+/// </summary>
+internal static class Fanout
+{
+    public static async Task RunAsync(Uri baseUrl, int subscribers, int changes)
+    {
+        var wsUrl = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == "https" ? "wss" : "ws", Path = "/graphql" }.Uri;
+        var latencies = new List<double>[subscribers];
+        var sockets = new ClientWebSocket[subscribers];
+        using var stop = new CancellationTokenSource();
+
+        var connect = Stopwatch.StartNew();
+        for (var i = 0; i < subscribers; i++)
+        {
+            latencies[i] = new List<double>(changes);
+            sockets[i] = new ClientWebSocket();
+            sockets[i].Options.AddSubProtocol("graphql-transport-ws");
+            await sockets[i].ConnectAsync(wsUrl, CancellationToken.None);
+            await SendAsync(sockets[i], """{"type":"connection_init","payload":{}}""");
+            await ReceiveAsync(sockets[i], CancellationToken.None);
+            await SendAsync(sockets[i], """{"id":"1","type":"subscribe","payload":{"query":"subscription { events(kinds: [\"REGIME_DECLARED\"]) { id occurredAt } }"}}""");
+        }
+
+        Console.WriteLine($"fanout: {subscribers} subscribers connected in {connect.Elapsed.TotalSeconds:F1} s");
+        var readers = sockets.Select((socket, i) => Task.Run(() => ReadAsync(socket, latencies[i], stop.Token))).ToArray();
+        await Task.Delay(1000);
+
+        using var http = new HttpClient { BaseAddress = baseUrl };
+        for (var n = 0; n < changes; n++)
+        {
+            var regime = n % 2 == 0 ? "HIGH_READINESS" : "DAILY";
+            using var response = await http.PostAsJsonAsync("/graphql", new
+            {
+                query = $"mutation {{ declareRegime(territory: \"470000000\", regime: {regime}, basis: \"fan-out benchmark {n}\") {{ id }} }}",
+            });
+            response.EnsureSuccessStatusCode();
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(2000);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var expected = (long)subscribers * changes;
+        double P(double p) => all.Length == 0 ? double.NaN : all[Math.Clamp((int)Math.Ceiling(p * all.Length) - 1, 0, all.Length - 1)];
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"fanout: subscribers={subscribers} changes={changes} delivered={all.Length}/{expected} " +
+            $"p50={P(0.50):F1} ms p95={P(0.95):F1} ms p99={P(0.99):F1} ms max={P(1):F1} ms"));
+        foreach (var socket in sockets)
+        {
+            socket.Abort();
+            socket.Dispose();
+        }
+    }
+
+    private static async Task ReadAsync(ClientWebSocket socket, List<double> latencies, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var message = await ReceiveAsync(socket, ct);
+            var received = DateTime.UtcNow;
+            using var json = JsonDocument.Parse(message);
+            if (json.RootElement.GetProperty("type").GetString() != "next")
+            {
+                continue;
+            }
+
+            var occurred = json.RootElement.GetProperty("payload").GetProperty("data").GetProperty("events").GetProperty("occurredAt").GetDateTime();
+            latencies.Add((received - occurred.ToUniversalTime()).TotalMilliseconds);
+        }
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, string text) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, ct);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return Encoding.UTF8.GetString(message.ToArray());
+    }
+}
