@@ -4,7 +4,9 @@
 #   ./postgis.sh up       install PostGIS if missing, create the cluster once, start it, create the database
 #   ./postgis.sh down     stop the cluster (data stays)
 #   ./postgis.sh status   say whether it runs
-#   ./postgis.sh url      print the connection string
+#   ./postgis.sh url [service|owner]
+#                         print a connection string: the service's login (dispatch, in dispatch_app) or the
+#                         database owner (dispatch_owner), which runs migrations and creates test databases
 #
 # Idempotent: `up` on a running cluster only checks it. Settings (environment):
 #   DISPATCH_PG_PORT  (55432)      DISPATCH_PG_DIR (.local/postgis under the repo, or a temp folder
@@ -14,8 +16,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 port=${DISPATCH_PG_PORT:-55432}
 db=${DISPATCH_PG_DB:-dispatch}
-role=dispatch
-password=dispatch
+owner=dispatch_owner
 pg_bin=/usr/lib/postgresql/15/bin
 
 say() { printf 'postgis.sh: %s\n' "$*" >&2; }
@@ -86,18 +87,20 @@ up() {
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 -c shared_buffers=256MB -c fsync=${DISPATCH_PG_FSYNC:-on}" \
       start >/dev/null || { tail -20 "$dir/server.log" >&2; die "PostgreSQL did not start"; }
   fi
+  # The owner is a superuser of this throwaway local cluster (tests create databases with it).
   psql_admin -d postgres <<SQL
 DO \$\$BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
-    CREATE ROLE $role LOGIN SUPERUSER PASSWORD '$password';
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$owner') THEN
+    CREATE ROLE $owner LOGIN SUPERUSER PASSWORD '$owner';
   END IF;
 END\$\$;
 SQL
+  psql_admin -d postgres -f "$repo/schema/roles/010_roles.sql" >/dev/null
   if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-    psql_admin -d postgres -c "CREATE DATABASE $db OWNER $role" >/dev/null
+    psql_admin -d postgres -c "CREATE DATABASE $db OWNER $owner" >/dev/null
   fi
   psql_admin -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
-  say "ready: $(url)"
+  say "ready: $(url service)"
 }
 
 down() {
@@ -105,12 +108,18 @@ down() {
   if is_running "$dir"; then as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; say "stopped"; else say "not running"; fi
 }
 
-url() { echo "Host=127.0.0.1;Port=$port;Database=$db;Username=$role;Password=$password"; }
+url() {
+  case "${1:-service}" in
+    service) echo "Host=127.0.0.1;Port=$port;Database=$db;Username=dispatch;Password=dispatch" ;;
+    owner) echo "Host=127.0.0.1;Port=$port;Database=$db;Username=$owner;Password=$owner" ;;
+    *) die "url takes service or owner" ;;
+  esac
+}
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) if is_running "$(cluster_dir)"; then echo "running on 127.0.0.1:$port ($(cluster_dir))"; else echo "not running"; exit 3; fi ;;
-  url) url ;;
+  url) url "${2:-service}" ;;
   *) die "usage: $0 up|down|status|url" ;;
 esac

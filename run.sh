@@ -10,7 +10,8 @@ if [ -f src/Dispatch.Gis.Api/GraphiQL/package-lock.json ]; then
 fi
 dotnet build src/Dispatch.Gis.Api -c Release -v quiet -nologo
 
-export ConnectionStrings__Dispatch="${ConnectionStrings__Dispatch:-$(./postgis.sh url)}"
+export ConnectionStrings__Dispatch="${ConnectionStrings__Dispatch:-$(./postgis.sh url service)}"
+export ConnectionStrings__DispatchOwner="${ConnectionStrings__DispatchOwner:-$(./postgis.sh url owner)}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export Dispatch__LoadDemoData="${Dispatch__LoadDemoData:-true}"
 echo "Dispatch.Gis: GraphiQL at http://localhost:5080/graphiql (Ctrl-C stops the service; ./postgis.sh down stops the database)"

@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 if [ -z "${DISPATCH_TEST_DB:-}" ]; then
   ./postgis.sh up
-  export DISPATCH_TEST_DB="$(./postgis.sh url)"
+  export DISPATCH_TEST_DB="$(./postgis.sh url owner)"
 fi
 for package in src/Dispatch.Gis.Api/GraphiQL tests/conformance; do
   if [ -f "$package/package-lock.json" ]; then

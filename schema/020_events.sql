@@ -18,7 +18,7 @@ CREATE INDEX events_geom_idx ON events USING gist (geom);
 -- Append-only for everyone, including the service's own role: history is evidence.
 CREATE FUNCTION events_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'events is append-only (% rejected)', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION '% is append-only (% rejected)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events

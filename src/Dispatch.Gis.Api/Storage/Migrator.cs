@@ -7,7 +7,7 @@ using Npgsql;
 namespace Dispatch.Gis.Storage;
 
 /// <summary>Applies schema/NNN_*.sql in file-name order with DbUp, one instance at a time.</summary>
-internal sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
+internal sealed class Migrator(OwnerDataSource owner, ILogger<Migrator> logger)
 {
     // Any fixed 64-bit number works; every instance of the service must use the same one.
     private const long MigrationLockKey = 0x44_69_73_70_61_74_63_68; // "Dispatch"
@@ -20,6 +20,7 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> lo
 
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct)
     {
+        var dataSource = owner.Source;
         // DbUp has no lock of its own. A session-level advisory lock held on a separate connection
         // serialises instances that start together; the loser waits, then finds nothing left to do.
         await using var lockConnection = await dataSource.OpenConnectionAsync(ct);

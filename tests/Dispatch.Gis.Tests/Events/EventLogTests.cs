@@ -15,7 +15,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
     [Fact]
     public async Task A_change_committed_through_instance_B_reaches_a_subscriber_on_instance_A()
     {
-        await using var instanceB = await ApiFixture.StartAsync(api.ConnectionString);
+        await using var instanceB = await ApiFixture.StartAsync(api.Database);
         using var httpB = new GraphQLClient(new HttpClient { BaseAddress = new Uri(instanceB.Urls.First()) });
         await using var ws = await SubscribeAsync(api.BaseAddress, "subscription { events(kinds: [\"REGIME_DECLARED\"]) { id entityId payload } }");
 

@@ -70,7 +70,7 @@ public sealed class LimitsTests(ApiFixture api)
     [Fact]
     public async Task A_query_running_past_the_timeout_is_stopped_with_a_code_not_a_500()
     {
-        await using var app = await ApiFixture.StartAsync(api.ConnectionString, new Dictionary<string, string?>
+        await using var app = await ApiFixture.StartAsync(api.Database, new Dictionary<string, string?>
         {
             ["Dispatch:GraphQL:ExecutionTimeout"] = "00:00:00.005",
         });

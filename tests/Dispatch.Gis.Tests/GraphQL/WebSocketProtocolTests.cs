@@ -133,7 +133,7 @@ public sealed class WebSocketProtocolTests(ApiFixture api)
     [Fact]
     public async Task A_client_that_never_inits_is_closed_with_4408()
     {
-        await using var app = await ApiFixture.StartAsync(api.ConnectionString, new Dictionary<string, string?>
+        await using var app = await ApiFixture.StartAsync(api.Database, new Dictionary<string, string?>
         {
             ["Dispatch:GraphQL:ConnectionInitTimeout"] = "00:00:00.300",
         });

@@ -15,7 +15,7 @@ public sealed class ApiFixture : IAsyncLifetime
     private readonly string _databaseName = PostgisServer.NewDatabaseName("api");
     private WebApplication? _app;
 
-    public string ConnectionString { get; private set; } = "";
+    public TestDatabase Database { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
     public GraphQLClient GraphQL { get; private set; } = null!;
     public NpgsqlDataSource Db { get; private set; } = null!;
@@ -23,23 +23,27 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await PostgisServer.CreateDatabaseAsync(_databaseName);
-        _app = await StartAsync(ConnectionString);
+        Database = await PostgisServer.CreateDatabaseAsync(_databaseName);
+        _app = await StartAsync(Database);
         BaseAddress = new Uri(_app.Urls.First());
         GraphQL = new GraphQLClient(new HttpClient { BaseAddress = BaseAddress });
-        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(Database.Owner);
         builder.UseNetTopologySuite();
         Db = builder.Build();
     }
 
     /// <summary>Starts the service as Program does, on a free port, against the given database.</summary>
-    internal static async Task<WebApplication> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    internal static Task<WebApplication> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
+        StartAsync(database.Service, database.Owner, settings);
+
+    internal static async Task<WebApplication> StartAsync(string connectionString, string? ownerConnectionString, IDictionary<string, string?>? settings = null)
     {
         var app = DispatchApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Dispatch"] = connectionString,
+                ["ConnectionStrings:DispatchOwner"] = ownerConnectionString,
                 ["Serilog:MinimumLevel:Default"] = "Warning",
             });
             if (settings is not null)

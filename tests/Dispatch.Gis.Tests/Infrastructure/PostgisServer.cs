@@ -62,12 +62,13 @@ internal static class PostgisServer
         var script = FindRepoFile("postgis.sh")
             ?? throw new InvalidOperationException("No PostGIS: set DISPATCH_TEST_DB, run a Docker engine, or run from the repository (postgis.sh)");
         await RunAsync(script, "up");
-        return (await RunAsync(script, "url")).Trim();
+        return (await RunAsync(script, "url", "owner")).Trim();
     }
 
-    private static async Task<string> RunAsync(string script, string verb)
+    private static async Task<string> RunAsync(string script, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, verb])
+        var verb = arguments[0];
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -97,27 +98,45 @@ internal static class PostgisServer
         return null;
     }
 
-    /// <summary>Creates an empty database with PostGIS for one fixture; the caller drops it.</summary>
-    public static async Task<string> CreateDatabaseAsync(string name)
+    /// <summary>
+    /// Creates an empty database with PostGIS for one fixture (the caller drops it), owned by the admin, and makes
+    /// sure the service's roles exist, so the service runs as an ordinary member of dispatch_app as in production.
+    /// </summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync(string name)
     {
         var admin = await AdminConnectionStringAsync();
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync();
+            await using var roles = new NpgsqlCommand(await File.ReadAllTextAsync(FindRepoFile(Path.Combine("schema", "roles", "010_roles.sql"))!), connection);
+            await RolesGate.WaitAsync();
+            try
+            {
+                await roles.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                RolesGate.Release();
+            }
+
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
 
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
-        await using (var connection = new NpgsqlConnection(connectionString))
+        var owner = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(owner))
         {
             await connection.OpenAsync();
             await using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS postgis", connection);
             await extension.ExecuteNonQueryAsync();
         }
 
-        return connectionString;
+        var service = new NpgsqlConnectionStringBuilder(owner) { Username = "dispatch", Password = "dispatch" }.ConnectionString;
+        return new TestDatabase(name, owner, service);
     }
+
+    // Role DDL is cluster-wide; concurrent fixtures would race on "role already exists".
+    private static readonly SemaphoreSlim RolesGate = new(1, 1);
 
     public static async Task DropDatabaseAsync(string name)
     {
@@ -130,3 +149,6 @@ internal static class PostgisServer
 
     public static string NewDatabaseName(string purpose) => $"dispatch_test_{purpose}_{Guid.NewGuid():N}"[..40];
 }
+
+/// <summary>A throwaway database: the owner runs migrations and test SQL, the service logs in as dispatch.</summary>
+public sealed record TestDatabase(string Name, string Owner, string Service);

@@ -27,7 +27,7 @@ public sealed class HealthTests(ApiFixture api)
     {
         // Nothing listens on port 1; the service still starts (live) but must not claim to be ready.
         await using var app = await ApiFixture.StartAsync(
-            "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2",
+            "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=2", null,
             new Dictionary<string, string?> { ["Dispatch:MigrateOnStart"] = "false", ["Dispatch:ImportReferenceDataOnStart"] = "false" });
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 

@@ -13,7 +13,7 @@ public sealed class MigrationTests
     public async Task Instances_migrating_at_once_apply_each_script_exactly_once()
     {
         var name = PostgisServer.NewDatabaseName("migrate");
-        var connectionString = await PostgisServer.CreateDatabaseAsync(name);
+        var connectionString = (await PostgisServer.CreateDatabaseAsync(name)).Owner;
         try
         {
             var sources = Enumerable.Range(0, 4).Select(_ =>
@@ -24,7 +24,7 @@ public sealed class MigrationTests
             }).ToList();
 
             var runs = await Task.WhenAll(sources.Select(db =>
-                Task.Run(() => new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None))));
+                Task.Run(() => new Migrator(new OwnerDataSource(db, Owned: false), NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None))));
 
             var expected = Migrator.ExpectedScripts();
             Assert.Equal(expected.Count, runs.Sum(applied => applied.Count));
