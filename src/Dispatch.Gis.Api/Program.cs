@@ -1,3 +1,4 @@
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.Hosting;
 using Dispatch.Gis.ReferenceData;
 using Serilog;
@@ -9,6 +10,12 @@ try
     if (args.Length > 0 && args[0] == "import")
     {
         return await ReferenceImportCommand.RunAsync(args[1..]);
+    }
+
+    // `token` prints a locally signed access token for the given role and territories.
+    if (args.Length > 0 && args[0] == "token")
+    {
+        return await TokenCommand.RunAsync(args[1..]);
     }
 
     await DispatchApp.Create(args).RunAsync();

@@ -1,24 +1,29 @@
 // graphql-ws (the reference graphql-transport-ws client) against a live server.
-// Usage: node ws-scenarios.mjs http://127.0.0.1:PORT/graphql
+// Usage: node ws-scenarios.mjs http://127.0.0.1:PORT/graphql <access token of a nationwide 112 duty officer>
 // Prints one JSON line per scenario and "N passed, N failed"; exits 1 on any failure.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const httpUrl = process.argv[2];
-if (!httpUrl) {
-  console.error('usage: node ws-scenarios.mjs <graphql url>');
+const token = process.argv[3];
+if (!httpUrl || !token) {
+  console.error('usage: node ws-scenarios.mjs <graphql url> <access token>');
   process.exit(2);
 }
 const wsUrl = httpUrl.replace(/^http/, 'ws');
 const DEADLINE_MS = 15000;
 
+// The access token travels in connection_init, as browsers cannot set headers on a WebSocket.
 const client = (options = {}) =>
-  createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, ...options });
+  createClient({
+    url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true,
+    connectionParams: { authorization: `Bearer ${token}` }, ...options,
+  });
 
 async function post(query, variables) {
   const response = await fetch(httpUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
@@ -146,11 +151,23 @@ const scenarios = {
     } finally { await c.dispose(); }
   },
 
-  async 'connection_init payload is accepted (where the access token will travel)'() {
-    const c = client({ connectionParams: { authorization: 'Bearer not-checked-yet' } });
+  async 'a connection without a token is closed with 4403'() {
+    const c = client({ connectionParams: {} });
     try {
-      const [result] = await collect(c, { query: '{ __typename }' });
-      if (result.data?.__typename !== 'Query') throw new Error(JSON.stringify(result));
+      await collect(c, { query: '{ __typename }' });
+      throw new Error('expected the socket to close');
+    } catch (error) {
+      if (error?.code !== 4403) throw new Error(`got ${error?.code} ${error?.reason ?? error?.message}`);
+    } finally { await c.dispose(); }
+  },
+
+  async 'a forged token is closed with 4403'() {
+    const c = client({ connectionParams: { authorization: `Bearer ${token.slice(0, -4)}AAAA` } });
+    try {
+      await collect(c, { query: '{ __typename }' });
+      throw new Error('expected the socket to close');
+    } catch (error) {
+      if (error?.code !== 4403) throw new Error(`got ${error?.code} ${error?.reason ?? error?.message}`);
     } finally { await c.dispose(); }
   },
 };

@@ -25,10 +25,13 @@ internal sealed record StoredEvent(
     string? Actor,
     DateTime OccurredAt);
 
-/// <summary>What a subscriber wants: kinds (null = all) and, once scopes exist, where.</summary>
-internal sealed record EventFilter(IReadOnlySet<string>? Kinds)
+/// <summary>
+/// What a subscriber gets: the kinds it asked for (null = all), within its token's territories. Events without a
+/// territory go only to nationwide tokens.
+/// </summary>
+internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope)
 {
-    public static readonly EventFilter All = new((IReadOnlySet<string>?)null);
+    public static readonly EventFilter All = new(null, Auth.TerritoryScope.All);
 
-    public bool Matches(StoredEvent e) => Kinds is null || Kinds.Contains(e.Kind);
+    public bool Matches(StoredEvent e) => (Kinds is null || Kinds.Contains(e.Kind)) && Scope.Covers(e.TerritoryKato);
 }

@@ -82,6 +82,7 @@ internal sealed class EventHub
     internal sealed class Subscriber(EventHub hub, EventFilter filter, int capacity, long startId) : IDisposable
     {
         private int _overflowed;
+        private TaskCompletionSource _overflowSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public EventFilter Filter { get; } = filter;
 
@@ -95,10 +96,32 @@ internal sealed class EventHub
             SingleWriter = true,
         });
 
-        public void MarkOverflowed() => Volatile.Write(ref _overflowed, 1);
+        /// <summary>
+        /// Completes when an overflow is marked. The reader may have emptied its queue just before the event that
+        /// did not fit, and then nothing more would arrive to wake it; this does.
+        /// </summary>
+        public Task Overflowed => Volatile.Read(ref _overflowSignal).Task;
+
+        public void MarkOverflowed()
+        {
+            Volatile.Write(ref _overflowed, 1);
+            Volatile.Read(ref _overflowSignal).TrySetResult();
+        }
 
         /// <summary>True once after an overflow; the reader then empties its queue and catches up from the log.</summary>
-        public bool TakeOverflow() => Interlocked.Exchange(ref _overflowed, 0) == 1;
+        public bool TakeOverflow()
+        {
+            if (Interlocked.Exchange(ref _overflowed, 0) == 0)
+            {
+                return false;
+            }
+
+            // A mark that lands between the exchange above and this swap still leaves the flag set for the next check.
+            Volatile.Write(ref _overflowSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            return true;
+        }
+
+        public bool HasOverflowed => Volatile.Read(ref _overflowed) == 1;
 
         public void Dispose()
         {

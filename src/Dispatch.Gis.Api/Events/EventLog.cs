@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dispatch.Gis.Storage;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -61,16 +62,21 @@ internal static class EventLog
     /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="limit"/>.</summary>
     public static async Task<List<StoredEvent>> ReadAfterAsync(NpgsqlDataSource db, long afterId, EventFilter filter, int limit, CancellationToken ct)
     {
-        var sql = filter.Kinds is null
-            ? $"SELECT {Columns} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
-            : $"SELECT {Columns} FROM events WHERE id > $1 AND kind = ANY($3) ORDER BY id LIMIT $2";
-        await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = afterId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var where = new SqlConditions();
+        where.Add("id > {0}", afterId);
         if (filter.Kinds is not null)
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = filter.Kinds.ToArray() });
+            where.Add("kind = ANY({0})", (object)filter.Kinds.ToArray());
         }
+
+        if (filter.Scope.SqlCodes is { } scope)
+        {
+            where.Add(Territories.TerritorySql.ScopeCondition("territory_kato"), (object)scope);
+        }
+
+        var limitParameter = where.Parameter(limit);
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM events{where.Sql} ORDER BY id LIMIT {limitParameter}");
+        cmd.Parameters.AddRange(where.Parameters);
 
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var events = new List<StoredEvent>();

@@ -31,7 +31,7 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
             }
 
             var queue = subscriber.Queue.Reader;
-            while (await queue.WaitToReadAsync(ct))
+            while (!ct.IsCancellationRequested)
             {
                 if (subscriber.TakeOverflow())
                 {
@@ -44,15 +44,28 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
                     continue;
                 }
 
-                while (queue.TryRead(out var e))
+                if (queue.TryRead(out var e))
                 {
-                    if (e.Id <= cursor)
+                    if (e.Id > cursor)
                     {
-                        continue;
+                        await DeliverAsync(observer, e, ct);
+                        cursor = e.Id;
                     }
 
-                    await DeliverAsync(observer, e, ct);
-                    cursor = e.Id;
+                    continue;
+                }
+
+                // Idle: wake on the next event or on an overflow, whichever comes first.
+                var overflowed = subscriber.Overflowed;
+                if (subscriber.HasOverflowed)
+                {
+                    continue;
+                }
+
+                var readable = queue.WaitToReadAsync(ct).AsTask();
+                if (await Task.WhenAny(readable, overflowed) == readable && !await readable)
+                {
+                    return;
                 }
             }
         }
@@ -101,6 +114,30 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
             // Not disposed: the pump may still be between awaits on its token.
             stop.Cancel();
             subscriber.Dispose();
+        }
+    }
+}
+
+internal static class ObservableExtensions
+{
+    /// <summary>Keeps <paramref name="resource"/> (a quota lease) for as long as the subscription lasts.</summary>
+    public static IObservable<T> Holding<T>(this IObservable<T> source, IDisposable resource) => new Holder<T>(source, resource);
+
+    private sealed class Holder<T>(IObservable<T> source, IDisposable resource) : IObservable<T>
+    {
+        public IDisposable Subscribe(IObserver<T> observer)
+        {
+            var subscription = source.Subscribe(observer);
+            return new Both(subscription, resource);
+        }
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
         }
     }
 }

@@ -1,3 +1,4 @@
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.GraphQL;
 using GraphQL;
 using GraphQL.Types;
@@ -15,19 +16,22 @@ internal sealed class EventOptions
 
 internal static class EventSubscriptions
 {
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, ILogger logger)
+    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, CallerQuotas quotas, ILogger logger)
     {
         root.Field<NonNullGraphType<EventGraphType>>("events")
             .Description("Every event, or those of the given kinds: first all after `after` (when given) from the log, then live ones.")
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("kinds", "Only these kinds (e.g. REGIME_DECLARED); all when absent.")
             .Argument<IdGraphType>("after", "Resume after this event id: every later event is delivered, none twice.")
+            .AllowRoles(AccessRules.Readers)
             .ResolveStreamAsync(async ctx =>
             {
                 var kinds = ctx.GetArgument<List<string>?>("kinds");
                 var after = await ParseAfterAsync(db, ctx.GetArgument<string?>("after"), ctx.CancellationToken);
-                var filter = new EventFilter(kinds is null ? null : kinds.ToHashSet(StringComparer.Ordinal));
+                var caller = ctx.Caller();
+                var filter = new EventFilter(kinds?.ToHashSet(StringComparer.Ordinal), caller.Scope);
                 var flow = ctx.RequestServices?.GetService<OperationFlowControl>();
-                return new EventStream(db, hub, filter, after, options.Value.SubscriberQueueCapacity, flow, logger);
+                var quota = quotas.TakeSubscription(caller);
+                return new EventStream(db, hub, filter, after, options.Value.SubscriberQueueCapacity, flow, logger).Holding(quota);
             })
             .Resolve(ctx => ctx.Source);
     }

@@ -94,3 +94,22 @@ internal sealed class RequestLoaders
         context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders
             ?? throw new InvalidOperationException("RequestLoaders is not registered for this request");
 }
+
+internal static class DataLoaderResultExtensions
+{
+    /// <summary>
+    /// Transforms a pending result without awaiting it in the resolver: awaiting there would dispatch the batch
+    /// with only this key in it, one query per row.
+    /// </summary>
+    public static IDataLoaderResult<TResult> Then<T, TResult>(this IDataLoaderResult<T> pending, Func<T, TResult> transform) =>
+        new Transformed<T, TResult>(pending, transform);
+
+    private sealed class Transformed<T, TResult>(IDataLoaderResult<T> inner, Func<T, TResult> transform) : IDataLoaderResult<TResult>
+    {
+        public async Task<TResult> GetResultAsync(CancellationToken cancellationToken = default) =>
+            transform(await inner.GetResultAsync(cancellationToken));
+
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) =>
+            await GetResultAsync(cancellationToken);
+    }
+}

@@ -63,6 +63,17 @@ internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : E
         };
     }
 
+    /// <summary>The code an exception thrown by a resolver ends up with (for the audit log).</summary>
+    public static string CodeOf(Exception exception)
+    {
+        if (Find<DispatchException>(exception) is { } known)
+        {
+            return known.Code;
+        }
+
+        return exception is ExecutionError { Code: { } code } && IsStable(code) ? code : ErrorCodes.Internal;
+    }
+
     private static bool IsStable(string code) => typeof(ErrorCodes).GetFields().Any(f => (string?)f.GetValue(null) == code);
 
     private static T? Find<T>(Exception error) where T : Exception

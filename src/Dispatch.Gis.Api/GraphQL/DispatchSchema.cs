@@ -1,3 +1,4 @@
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.Regimes;
@@ -26,27 +27,32 @@ internal sealed class DispatchSchema : Schema
 /// <summary>The root types; each feature contributes its fields so the roots stay a table of contents.</summary>
 internal sealed class QueryType : ObjectGraphType
 {
-    public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules)
+    public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
+        CallerQuotas quotas, ILogger<QueryType> logger)
     {
         Name = "Query";
         TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
+        AuditQueries.AddTo(this, db, paging);
+        RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }
 
 internal sealed class MutationType : ObjectGraphType
 {
-    public MutationType(NpgsqlDataSource db)
+    public MutationType(NpgsqlDataSource db, CallerQuotas quotas, ILogger<MutationType> logger)
     {
         Name = "Mutation";
         RegimeMutations.AddTo(this, db);
+        RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }
 
 internal sealed class SubscriptionType : ObjectGraphType
 {
-    public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, ILogger<SubscriptionType> logger)
+    public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, CallerQuotas quotas, ILogger<SubscriptionType> logger)
     {
         Name = "Subscription";
-        EventSubscriptions.AddTo(this, db, hub, events, logger);
+        EventSubscriptions.AddTo(this, db, hub, events, quotas, logger);
+        RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }

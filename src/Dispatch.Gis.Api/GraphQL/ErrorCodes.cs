@@ -11,6 +11,7 @@ internal static class ErrorCodes
     public const string Forbidden = "FORBIDDEN";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string QueryTooComplex = "QUERY_TOO_COMPLEX";
+    public const string RateLimited = "RATE_LIMITED";
     public const string ParseFailed = "GRAPHQL_PARSE_FAILED";
     public const string ValidationFailed = "GRAPHQL_VALIDATION_FAILED";
     public const string Internal = "INTERNAL";
@@ -33,3 +34,9 @@ internal sealed class BadUserInputException(string message, string? argument = n
 
 internal sealed class InvalidGeometryException(string message, string? argument = null)
     : DispatchException(ErrorCodes.InvalidGeometry, message, argument);
+
+internal sealed class ForbiddenException(string message, string? argument = null)
+    : DispatchException(ErrorCodes.Forbidden, message, argument);
+
+internal sealed class UnauthenticatedException(string message)
+    : DispatchException(ErrorCodes.Unauthenticated, message);

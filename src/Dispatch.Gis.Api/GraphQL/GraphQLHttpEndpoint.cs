@@ -57,8 +57,18 @@ internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGrap
             return;
         }
 
+        // A token that fails validation must not quietly become an anonymous request.
+        if (http.Request.Headers.Authorization.Count > 0 && http.User.Identity?.IsAuthenticated != true)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await WriteAsync(http, mediaType, StatusCodes.Status401Unauthorized,
+                GraphQLRequestExecutor.RequestError(ErrorCodes.Unauthenticated, "the access token is invalid or expired"), ct);
+            return;
+        }
+
         var result = await executor.ExecuteAsync(request, isGet ? GraphQLTransport.HttpGet : GraphQLTransport.HttpPost,
-            http.RequestServices, http.User, ct);
+            http.RequestServices, http.User, http.Connection.RemoteIpAddress?.ToString(),
+            System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier, ct);
 
         var status = StatusCodes.Status200OK;
         if (isGet && result.Errors?.Any(e => e is OperationTypeAllowed.Error) == true)

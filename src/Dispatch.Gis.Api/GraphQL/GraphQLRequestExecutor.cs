@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Dispatch.Gis.Auth;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Transport;
@@ -16,10 +17,10 @@ internal enum GraphQLTransport
 }
 
 /// <summary>The one path every transport runs a request through: size limit, transport rules, timeout.</summary>
-internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits)
+internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits, IOptions<AuthOptions> auth)
 {
     public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
-        ClaimsPrincipal? user, CancellationToken ct)
+        ClaimsPrincipal? user, string? clientAddress, string traceId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Query))
         {
@@ -40,6 +41,12 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             Extensions = request.Extensions,
             RequestServices = services,
             User = user,
+            UserContext = new RequestContext
+            {
+                Caller = Caller.From(user, auth.Value.AllowAnonymousRead),
+                ClientAddress = clientAddress,
+                TraceId = traceId,
+            },
             CancellationToken = ct,
             Timeout = limits.Value.ExecutionTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,

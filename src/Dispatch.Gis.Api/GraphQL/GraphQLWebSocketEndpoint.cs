@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Dispatch.Gis.Auth;
 using GraphQL;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,9 @@ internal sealed class GraphQLWebSocketEndpoint(
     IGraphQLTextSerializer serializer,
     IServiceScopeFactory scopes,
     IOptions<GraphQLLimits> limits,
+    IOptions<AuthOptions> auth,
+    TokenValidator tokens,
+    IHostApplicationLifetime lifetime,
     ILogger<GraphQLWebSocketEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext http)
@@ -27,7 +31,8 @@ internal sealed class GraphQLWebSocketEndpoint(
             // Transport-level pings keep idle subscriptions alive through proxies and find dead peers.
             KeepAliveInterval = TimeSpan.FromSeconds(30),
         });
-        using var session = new GraphQLWebSocketSession(socket, executor, serializer, scopes, limits.Value, http.User, logger);
-        await session.RunAsync(http.RequestAborted);
+        using var session = new GraphQLWebSocketSession(socket, executor, serializer, scopes, limits.Value, tokens,
+            auth.Value.AllowAnonymousRead, http.Connection.RemoteIpAddress?.ToString(), logger);
+        await session.RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
     }
 }

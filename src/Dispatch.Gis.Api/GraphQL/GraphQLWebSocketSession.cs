@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Threading.Channels;
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.Events;
 using GraphQL;
 using GraphQL.Transport;
@@ -21,11 +22,14 @@ internal sealed class GraphQLWebSocketSession(
     IGraphQLTextSerializer serializer,
     IServiceScopeFactory scopes,
     GraphQLLimits limits,
-    ClaimsPrincipal user,
+    TokenValidator tokens,
+    bool allowAnonymousRead,
+    string? clientAddress,
     ILogger logger) : IDisposable
 {
     public const string SubProtocol = "graphql-transport-ws";
 
+    private static readonly TimeSpan CloseHandshakeWait = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _operations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _session = new();
@@ -33,9 +37,12 @@ internal sealed class GraphQLWebSocketSession(
     private int _initReceived;
     private volatile bool _acknowledged;
     private int _closing;
+    private ClaimsPrincipal? _user;
 
-    public async Task RunAsync(CancellationToken aborted)
+    public async Task RunAsync(CancellationToken aborted, CancellationToken stopping)
     {
+        // A stopping instance says goodbye (1001) so clients reconnect elsewhere and resume with `after`.
+        await using var onStop = stopping.Register(() => _ = CloseAsync((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"));
         using var link = CancellationTokenSource.CreateLinkedTokenSource(aborted, _session.Token);
         var ct = link.Token;
         _ = CloseUnlessInitialisedAsync(ct);
@@ -164,6 +171,29 @@ internal sealed class GraphQLWebSocketSession(
             return;
         }
 
+        // The access token travels in the init payload, as "authorization": "Bearer …" or "token": "…".
+        var token = BearerToken(payload);
+        if (token is null)
+        {
+            if (!allowAnonymousRead)
+            {
+                await CloseAsync(4403, "Forbidden: connection_init needs an access token");
+                return;
+            }
+        }
+        else
+        {
+            var validated = await tokens.ValidateAsync(token, _session.Token);
+            if (validated is not { } identity)
+            {
+                await CloseAsync(4403, "Forbidden: the access token is invalid or expired");
+                return;
+            }
+
+            _user = identity.Principal;
+            _ = CloseAtExpiryAsync(identity.ExpiresUtc);
+        }
+
         _acknowledged = true;
         await SendAsync(new { type = "connection_ack" }, _session.Token);
     }
@@ -222,7 +252,8 @@ internal sealed class GraphQLWebSocketSession(
         {
             await using var scope = scopes.CreateAsyncScope();
             var flow = scope.ServiceProvider.GetRequiredService<OperationFlowControl>();
-            var result = await executor.ExecuteAsync(request, GraphQLTransport.WebSocket, scope.ServiceProvider, user, ct);
+            var result = await executor.ExecuteAsync(request, GraphQLTransport.WebSocket, scope.ServiceProvider, _user, clientAddress,
+                System.Diagnostics.ActivityTraceId.CreateRandom().ToString(), ct);
 
             if (!result.Executed || (result.Streams is null && result.Data is null && result.Errors is { Count: > 0 }))
             {
@@ -305,6 +336,42 @@ internal sealed class GraphQLWebSocketSession(
         }
     }
 
+    private static string? BearerToken(JsonElement payload)
+    {
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var name in new[] { "authorization", "Authorization", "token" })
+        {
+            if (payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+            {
+                return text.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? text[7..].Trim() : text.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A socket lives no longer than the token that opened it.</summary>
+    private async Task CloseAtExpiryAsync(DateTime expiresUtc)
+    {
+        try
+        {
+            var wait = expiresUtc - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _session.Token);
+            }
+
+            await CloseAsync(4403, "Forbidden: the access token expired");
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private async Task CloseUnlessInitialisedAsync(CancellationToken ct)
     {
         try
@@ -348,7 +415,7 @@ internal sealed class GraphQLWebSocketSession(
                 await operation.CancelAsync();
             }
 
-            _session.CancelAfter(TimeSpan.FromSeconds(5));
+            _session.CancelAfter(CloseHandshakeWait);
         }
     }
 

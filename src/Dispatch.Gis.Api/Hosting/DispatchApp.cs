@@ -1,3 +1,4 @@
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.ReferenceData;
@@ -22,6 +23,7 @@ internal static class DispatchApp
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section);
         builder.Services.AddDispatchDatabase(builder.Configuration);
         builder.Services.AddDispatchReferenceData();
+        builder.Services.AddDispatchAuth(builder.Configuration, builder.Environment);
         builder.Services.AddDispatchEvents();
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<StartupTasks>();
@@ -29,6 +31,7 @@ internal static class DispatchApp
         var app = builder.Build();
         app.UseSerilogRequestLogging();
         app.UseWebSockets();
+        app.UseAuthentication();
         app.MapDispatchHealth();
         app.MapDispatchGraphQL();
         app.MapDispatchGraphiQL();

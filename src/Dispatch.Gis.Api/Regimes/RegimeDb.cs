@@ -8,13 +8,11 @@ namespace Dispatch.Gis.Regimes;
 
 internal static class RegimeDb
 {
-    public static async Task<RegimeDeclaration> DeclareAsync(NpgsqlDataSource db, string kato, Regime regime, string basis, string actor, CancellationToken ct)
+    /// <summary>Writes within the caller's transaction; the caller commits.</summary>
+    public static async Task<RegimeDeclaration> DeclareAsync(WriteTransaction tx, string kato, Regime regime, string basis, string actor, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-
         string geometryJson;
-        await using (var lockCmd = new NpgsqlCommand(RegimeSql.LockTerritory, connection, tx))
+        await using (var lockCmd = tx.Command(RegimeSql.LockTerritory))
         {
             lockCmd.Parameters.Add(new NpgsqlParameter { Value = kato });
             geometryJson = await lockCmd.ExecuteScalarAsync(ct) as string
@@ -22,7 +20,7 @@ internal static class RegimeDb
         }
 
         Regime? previous = null;
-        await using (var close = new NpgsqlCommand(RegimeSql.CloseOpen, connection, tx))
+        await using (var close = tx.Command(RegimeSql.CloseOpen))
         {
             close.Parameters.Add(new NpgsqlParameter { Value = kato });
             if (await close.ExecuteScalarAsync(ct) is string closed)
@@ -32,7 +30,7 @@ internal static class RegimeDb
         }
 
         RegimeDeclaration declaration;
-        await using (var insert = new NpgsqlCommand(RegimeSql.Insert, connection, tx))
+        await using (var insert = tx.Command(RegimeSql.Insert))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = kato });
             insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(regime) });
@@ -44,13 +42,12 @@ internal static class RegimeDb
         }
 
         var area = GeoJson.Read(GeoJson.Parse(geometryJson));
-        await EventLog.AppendAsync(connection, tx,
+        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
         [
             new NewEvent("REGIME_DECLARED", "Territory", kato,
                 new { regime = DbEnum.Text(regime), previous = previous is { } p ? DbEnum.Text(p) : "DAILY", basis, declarationId = declaration.Id },
                 area, kato, actor),
         ], ct);
-        await tx.CommitAsync(ct);
         return declaration;
     }
 

@@ -1,4 +1,6 @@
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
 using GraphQL;
 using GraphQL.Types;
 using Npgsql;
@@ -16,17 +18,22 @@ internal static class RegimeMutations
             .Argument<NonNullGraphType<StringGraphType>>("territory", "KATO code.")
             .Argument<NonNullGraphType<RegimeGraphType>>("regime")
             .Argument<NonNullGraphType<StringGraphType>>("basis", "The decision or reason (required).")
+            .AllowRoles(Role.DutyOfficer112)
             .ResolveAsync(async ctx =>
             {
                 var kato = ctx.GetArgument<string>("territory");
+                RequestContext.Of(ctx).CurrentAudit!.TerritoryKato = kato;
+                ctx.Caller().RequireTerritory(kato, "territory");
                 var basis = ctx.GetArgument<string>("basis").Trim();
                 if (basis.Length == 0 || basis.Length > MaxBasisLength)
                 {
                     throw new BadUserInputException($"basis must be 1 to {MaxBasisLength} characters", "basis");
                 }
 
-                var actor = ctx.User?.Identity?.Name ?? "anonymous";
-                return await RegimeDb.DeclareAsync(db, kato, ctx.GetArgument<Regime>("regime"), basis, actor, ctx.CancellationToken);
+                await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
+                var declaration = await RegimeDb.DeclareAsync(tx, kato, ctx.GetArgument<Regime>("regime"), basis, ctx.Caller().Name, ctx.CancellationToken);
+                await tx.CommitAsync(ctx.CancellationToken);
+                return declaration;
             });
     }
 }

@@ -33,6 +33,7 @@ internal sealed record Territory(
 internal sealed record AdminCentre(string NameKk, string NameRu, string NameEn, Point Point);
 
 internal sealed record TerritoryFilter(
+    Auth.TerritoryScope Scope,
     TerritoryLevel? Level,
     string? ParentKato,
     BoundingBox? BBox,

@@ -64,10 +64,15 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
                 return loaders.GeometryByKato(ctx, ctx.Source.Kato, tolerance);
             });
         Field<TerritoryGraphType>("parent")
-            .Resolve(ctx => ctx.Source.ParentKato is { } parent ? loaders.TerritoryByKato(ctx, parent) : null);
+            .Description("The region of a district; null for regions and when the region is outside the token's territories.")
+            .Resolve(ctx => ctx.Source.ParentKato is { } parent && ctx.Caller().Scope.Covers(parent) ? loaders.TerritoryByKato(ctx, parent) : null);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TerritoryGraphType>>>>("children")
             .Description("Districts of a region, ordered by KATO.")
-            .Resolve(ctx => loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato));
+            .Resolve(ctx =>
+            {
+                var scope = ctx.Caller().Scope;
+                return loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato).Then(children => children.Where(c => scope.Covers(c.Kato)).ToList());
+            });
         Regimes.RegimeLoaders.AddTerritoryFields(this, regimeLoaders);
     }
 }

@@ -21,9 +21,11 @@ internal static class TerritoryQueries
             .Argument<GeometryGraphType>("containsPoint", "Territories that contain this Point (boundary included).")
             .Argument<IntGraphType>("first", $"Page size (default {paging.Value.DefaultPageSize}, at most {paging.Value.MaxPageSize}).")
             .Argument<StringGraphType>("after", "endCursor of the previous page.")
+            .AllowRoles(AccessRules.Readers)
             .ResolveAsync(async ctx =>
             {
                 var filter = new TerritoryFilter(
+                    Scope: ctx.Caller().Scope,
                     Level: ctx.GetArgument<TerritoryLevel?>("level"),
                     ParentKato: ctx.GetArgument<string?>("parentKato"),
                     BBox: BoundingBox.From(ctx.GetArgument<List<double>?>("bbox")),
@@ -36,6 +38,7 @@ internal static class TerritoryQueries
         root.Field<TerritoryGraphType>("territory")
             .Description("One territory by its 9-digit KATO code; null when there is none.")
             .Argument<NonNullGraphType<StringGraphType>>("kato")
+            .AllowRoles(AccessRules.Readers)
             .Resolve(ctx =>
             {
                 var kato = ctx.GetArgument<string>("kato");
@@ -44,7 +47,8 @@ internal static class TerritoryQueries
                     throw new BadUserInputException("kato must be 9 digits", "kato");
                 }
 
-                return loaders.TerritoryByKato(ctx, kato);
+                // Outside the token's territories a unit is as good as absent.
+                return ctx.Caller().Scope.Covers(kato) ? loaders.TerritoryByKato(ctx, kato) : null;
             });
     }
 }

@@ -34,6 +34,10 @@ internal static class TerritorySql
         WHERE kato = ANY($1)
         """;
 
+    /// <summary>A territory column inside a token's scope ({0} = the scope's KATO codes): the code itself or its region.</summary>
+    public static string ScopeCondition(string column) =>
+        $"({column} = ANY({{0}}) OR substr({column}, 1, 2) || '0000000' = ANY({{0}}))";
+
     public static (string Sql, NpgsqlParameter[] Parameters) List(TerritoryFilter filter) =>
         Build(filter, page: true);
 
@@ -43,6 +47,11 @@ internal static class TerritorySql
     private static (string Sql, NpgsqlParameter[] Parameters) Build(TerritoryFilter filter, bool page)
     {
         var where = new SqlConditions();
+        if (filter.Scope.SqlCodes is { } scope)
+        {
+            where.Add(ScopeCondition("kato"), (object)scope);
+        }
+
         if (filter.Level is { } level)
         {
             where.Add("level = {0}", DbEnum.Text(level));

@@ -17,7 +17,8 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
     {
         await using var instanceB = await ApiFixture.StartAsync(api.Database);
         using var httpB = new GraphQLClient(new HttpClient { BaseAddress = new Uri(instanceB.Urls.First()) });
-        await using var ws = await SubscribeAsync(api.BaseAddress, "subscription { events(kinds: [\"REGIME_DECLARED\"]) { id entityId payload } }");
+        httpB.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.OfficerToken);
+        await using var ws = await SubscribeAsync(api.BaseAddress, api.OfficerToken, "subscription { events(kinds: [\"REGIME_DECLARED\"]) { id entityId payload } }");
 
         // Repeat until the subscription is live: subscribing has no acknowledgement in the protocol.
         var clock = Stopwatch.StartNew();
@@ -37,7 +38,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
         await DeclareAsync(api.GraphQL, "150000000", "EMERGENCY", "replay 2");
         var expected = await IdsAfterAsync(before, "REGIME_DECLARED");
 
-        await using var ws = await SubscribeAsync(api.BaseAddress,
+        await using var ws = await SubscribeAsync(api.BaseAddress, api.OfficerToken,
             $"subscription {{ events(kinds: [\"REGIME_DECLARED\"], after: \"{before}\") {{ id }} }}");
         var replayed = new List<long>();
         while (replayed.Count < expected.Count)
@@ -60,7 +61,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
     public async Task After_beyond_the_newest_event_is_refused()
     {
         await using var ws = await RawWebSocket.ConnectAsync(api.BaseAddress);
-        await ws.InitAsync();
+        await ws.InitAsync(api.OfficerToken);
         await ws.ReceiveTypeAsync("connection_ack");
 
         await ws.SendAsync(new { id = "x", type = "subscribe", payload = new { query = "subscription { events(after: \"999999999999\") { id } }" } });
@@ -73,7 +74,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
     public async Task A_stalled_subscriber_overflows_without_holding_up_others_and_then_catches_up_in_order()
     {
         var hub = api.Services.GetRequiredService<EventHub>();
-        var filter = new EventFilter(new HashSet<string> { "TEST_OVERFLOW" });
+        var filter = new EventFilter(new HashSet<string> { "TEST_OVERFLOW" }, Dispatch.Gis.Auth.TerritoryScope.All);
         const int total = 300;
 
         // The stalled one: its transport never returns credits, as when a socket stops draining.
@@ -118,10 +119,10 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
         Assert.All(new[] { update, delete, truncate }, e => Assert.Contains("append-only", e.MessageText, StringComparison.Ordinal));
     }
 
-    internal static async Task<RawWebSocket> SubscribeAsync(Uri server, string query)
+    internal static async Task<RawWebSocket> SubscribeAsync(Uri server, string token, string query)
     {
         var ws = await RawWebSocket.ConnectAsync(server);
-        await ws.InitAsync();
+        await ws.InitAsync(token);
         await ws.ReceiveTypeAsync("connection_ack");
         await ws.SendAsync(new { id = "sub", type = "subscribe", payload = new { query } });
         return ws;

@@ -75,6 +75,7 @@ public sealed class LimitsTests(ApiFixture api)
             ["Dispatch:GraphQL:ExecutionTimeout"] = "00:00:00.005",
         });
         using var client = new GraphQLClient(new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+        client.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.OfficerToken);
 
         var response = await client.PostAsync("{ territories(level: DISTRICT, first: 1000) { nodes { geometry } } }");
 

@@ -15,7 +15,7 @@ public sealed class WebSocketProtocolTests(ApiFixture api)
         await using var ws = await RawWebSocket.ConnectAsync(api.BaseAddress);
         Assert.Equal("graphql-transport-ws", ws.SubProtocol);
 
-        await ws.InitAsync(new { authorization = "Bearer x" });
+        await ws.InitAsync(api.OfficerToken);
         Assert.Equal("connection_ack", (await ws.ReceiveAsync())!["type"]!.GetValue<string>());
 
         await ws.SendAsync(new { type = "ping", payload = new { n = 7 } });
@@ -169,7 +169,7 @@ public sealed class WebSocketProtocolTests(ApiFixture api)
     private async Task<RawWebSocket> InitialisedAsync()
     {
         var ws = await RawWebSocket.ConnectAsync(api.BaseAddress);
-        await ws.InitAsync();
+        await ws.InitAsync(api.OfficerToken);
         var ack = await ws.ReceiveAsync();
         Assert.Equal("connection_ack", ack!["type"]!.GetValue<string>());
         return ws;

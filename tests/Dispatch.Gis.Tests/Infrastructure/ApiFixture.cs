@@ -1,4 +1,6 @@
+using Dispatch.Gis.Auth;
 using Dispatch.Gis.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -12,6 +14,7 @@ namespace Dispatch.Gis.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
+    public const string TestSigningKey = "dispatch-gis-test-signing-key-used-only-by-the-test-suite";
     private readonly string _databaseName = PostgisServer.NewDatabaseName("api");
     private WebApplication? _app;
 
@@ -20,13 +23,30 @@ public sealed class ApiFixture : IAsyncLifetime
     public GraphQLClient GraphQL { get; private set; } = null!;
     public NpgsqlDataSource Db { get; private set; } = null!;
     internal IServiceProvider Services => _app!.Services;
+    internal TokenIssuer Tokens { get; private set; } = null!;
+    public string OfficerToken { get; private set; } = "";
+
+    /// <summary>A client of this server presenting the given token (none when null).</summary>
+    public GraphQLClient Client(string? token)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new GraphQLClient(http);
+    }
 
     public async Task InitializeAsync()
     {
         Database = await PostgisServer.CreateDatabaseAsync(_databaseName);
         _app = await StartAsync(Database);
         BaseAddress = new Uri(_app.Urls.First());
-        GraphQL = new GraphQLClient(new HttpClient { BaseAddress = BaseAddress });
+        Tokens = _app.Services.GetRequiredService<TokenIssuer>();
+        // Most tests act as a nationwide 112 duty officer; access tests make their own clients.
+        OfficerToken = Tokens.Issue("test-officer", Role.DutyOfficer112, ["*"], "Test Officer");
+        GraphQL = Client(OfficerToken);
         var builder = new NpgsqlDataSourceBuilder(Database.Owner);
         builder.UseNetTopologySuite();
         Db = builder.Build();
@@ -44,6 +64,9 @@ public sealed class ApiFixture : IAsyncLifetime
             {
                 ["ConnectionStrings:Dispatch"] = connectionString,
                 ["ConnectionStrings:DispatchOwner"] = ownerConnectionString,
+                ["Dispatch:Auth:SigningKey"] = TestSigningKey,
+                // Tests share one officer identity; only the rate-limit test asks for a small budget.
+                ["Dispatch:Auth:MutationsPerMinute"] = "100000",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
             });
             if (settings is not null)

@@ -44,6 +44,8 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     public Task InitAsync(object? payload = null) => SendAsync(new { type = "connection_init", payload = payload ?? new { } });
 
+    public Task InitAsync(string token) => InitAsync(new { authorization = "Bearer " + token });
+
     /// <summary>The next message, or null when the server closed the socket (see <see cref="CloseStatus"/>).</summary>
     public async Task<JsonObject?> ReceiveAsync(TimeSpan? wait = null)
     {
