@@ -14,6 +14,23 @@ internal sealed record GeometryRules(int MaxVertices)
 
     public Geometry Check(Geometry geometry, string argument)
     {
+        CheckShape(geometry, argument);
+        foreach (var c in geometry.Coordinates)
+        {
+            if (c.X is < -180 or > 180 || c.Y is < -90 or > 90)
+            {
+                throw new InvalidGeometryException(
+                    $"coordinate ({c.X} {c.Y}) is out of range: longitude must be within ±180 and latitude within ±90 (GeoJSON order is lon, lat)",
+                    argument);
+            }
+        }
+
+        return geometry;
+    }
+
+    /// <summary>Everything but the degree ranges: emptiness, size, finite numbers, OGC validity.</summary>
+    public Geometry CheckShape(Geometry geometry, string argument)
+    {
         if (geometry.IsEmpty)
         {
             throw new InvalidGeometryException("geometry is empty", argument);
@@ -29,13 +46,6 @@ internal sealed record GeometryRules(int MaxVertices)
             if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
             {
                 throw new InvalidGeometryException("coordinates must be finite numbers", argument);
-            }
-
-            if (c.X is < -180 or > 180 || c.Y is < -90 or > 90)
-            {
-                throw new InvalidGeometryException(
-                    $"coordinate ({c.X} {c.Y}) is out of range: longitude must be within ±180 and latitude within ±90 (GeoJSON order is lon, lat)",
-                    argument);
             }
         }
 

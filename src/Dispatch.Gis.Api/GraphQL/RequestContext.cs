@@ -23,4 +23,13 @@ internal sealed class RequestContext : Dictionary<string, object?>
 internal static class RequestContextExtensions
 {
     public static Caller Caller(this IResolveFieldContext context) => RequestContext.Of(context).Caller;
+
+    /// <summary>Records the territory a mutation targets on its audit row (before any check can refuse it).</summary>
+    public static void AuditTerritory(this IResolveFieldContext context, string? kato)
+    {
+        if ((context.UserContext as RequestContext)?.CurrentAudit is { } audit)
+        {
+            audit.TerritoryKato = kato;
+        }
+    }
 }

@@ -7,18 +7,19 @@ namespace Dispatch.Gis.ReferenceData;
 internal static class PowerPlantImport
 {
     private const string Upsert = """
-        INSERT INTO dangerous_objects AS t (external_ref, name, hazard_class, object_kind, operator, capacity_mw, geom, location_note, source)
-        SELECT s.ref, s.name, s.hazard_class, s.kind, s.operator, s.capacity,
-               CASE WHEN s.located THEN ST_SetSRID(ST_GeomFromGeoJSON(s.geojson), 4326) END, s.note, $10
+        INSERT INTO dangerous_objects AS t (external_ref, name, hazard_class, object_kind, operator, capacity_mw, geom, location_note, source, territory_kato)
+        SELECT s.ref, s.name, s.hazard_class, s.kind, s.operator, s.capacity, p.geom, s.note, $10,
+               (SELECT d.kato FROM territories d WHERE d.level = 'DISTRICT' AND ST_Covers(d.geom, p.geom) ORDER BY d.kato LIMIT 1)
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::bool[], $9::text[])
              AS s(ref, name, hazard_class, kind, operator, capacity, geojson, located, note)
+        CROSS JOIN LATERAL (SELECT CASE WHEN s.located THEN ST_SetSRID(ST_GeomFromGeoJSON(s.geojson), 4326) END AS geom) p
         ON CONFLICT (external_ref) DO UPDATE SET
             name = EXCLUDED.name, hazard_class = EXCLUDED.hazard_class, object_kind = EXCLUDED.object_kind,
             operator = EXCLUDED.operator, capacity_mw = EXCLUDED.capacity_mw, geom = EXCLUDED.geom,
-            location_note = EXCLUDED.location_note, source = EXCLUDED.source
-        WHERE (t.name, t.hazard_class, t.object_kind, t.operator, t.capacity_mw, t.location_note, t.source)
+            location_note = EXCLUDED.location_note, source = EXCLUDED.source, territory_kato = EXCLUDED.territory_kato
+        WHERE (t.name, t.hazard_class, t.object_kind, t.operator, t.capacity_mw, t.location_note, t.source, t.territory_kato)
               IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.hazard_class, EXCLUDED.object_kind, EXCLUDED.operator,
-                                EXCLUDED.capacity_mw, EXCLUDED.location_note, EXCLUDED.source)
+                                EXCLUDED.capacity_mw, EXCLUDED.location_note, EXCLUDED.source, EXCLUDED.territory_kato)
            OR ST_AsEWKB(t.geom) IS DISTINCT FROM ST_AsEWKB(EXCLUDED.geom)
         RETURNING (xmax = 0)
         """;

@@ -22,7 +22,7 @@ internal static class RegimeMutations
             .ResolveAsync(async ctx =>
             {
                 var kato = ctx.GetArgument<string>("territory");
-                RequestContext.Of(ctx).CurrentAudit!.TerritoryKato = kato;
+                ctx.AuditTerritory(kato);
                 ctx.Caller().RequireTerritory(kato, "territory");
                 var basis = ctx.GetArgument<string>("basis").Trim();
                 if (basis.Length == 0 || basis.Length > MaxBasisLength)

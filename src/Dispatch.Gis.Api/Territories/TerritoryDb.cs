@@ -80,24 +80,25 @@ internal static class TerritoryDb
         var rows = new List<Territory>();
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(Map(reader));
+            rows.Add(Map(reader, 0));
         }
 
         return rows;
     }
 
-    private static Territory Map(NpgsqlDataReader r) => new(
-        Kato: r.GetString(0),
-        Level: DbEnum.Parse<TerritoryLevel>(r.GetString(1)),
-        Kind: DbEnum.Parse<TerritoryKind>(r.GetString(2)),
-        ParentKato: r.IsDBNull(3) ? null : r.GetString(3),
-        NameKk: r.GetString(4),
-        NameRu: r.GetString(5),
-        NameEn: r.GetString(6),
-        Iso3166: r.IsDBNull(7) ? null : r.GetString(7),
-        Pcode: r.GetString(8),
-        AreaKm2: r.GetDouble(9),
-        AdminCentre: r.IsDBNull(10)
+    /// <summary>Maps <see cref="TerritorySql.Columns"/>, starting at <paramref name="at"/>.</summary>
+    internal static Territory Map(NpgsqlDataReader r, int at) => new(
+        Kato: r.GetString(at),
+        Level: DbEnum.Parse<TerritoryLevel>(r.GetString(at + 1)),
+        Kind: DbEnum.Parse<TerritoryKind>(r.GetString(at + 2)),
+        ParentKato: r.IsDBNull(at + 3) ? null : r.GetString(at + 3),
+        NameKk: r.GetString(at + 4),
+        NameRu: r.GetString(at + 5),
+        NameEn: r.GetString(at + 6),
+        Iso3166: r.IsDBNull(at + 7) ? null : r.GetString(at + 7),
+        Pcode: r.GetString(at + 8),
+        AreaKm2: r.GetDouble(at + 9),
+        AdminCentre: r.IsDBNull(at + 10)
             ? null
-            : new AdminCentre(r.GetString(11), r.GetString(12), r.GetString(13), r.GetFieldValue<Point>(10)));
+            : new AdminCentre(r.GetString(at + 11), r.GetString(at + 12), r.GetString(at + 13), r.GetFieldValue<Point>(at + 10)));
 }

@@ -11,6 +11,10 @@ internal static class TerritorySql
         admin_centre, admin_centre_name_kk, admin_centre_name_ru, admin_centre_name_en
         """;
 
+    /// <summary>The same columns qualified with a table alias, for joins.</summary>
+    public static string ColumnsOf(string alias) =>
+        string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => $"{alias}.{c}"));
+
     public const string ByKato = $"SELECT {Columns} FROM territories WHERE kato = ANY($1)";
 
     public const string ByParentKato = $"SELECT {Columns} FROM territories WHERE parent_kato = ANY($1) ORDER BY kato";

@@ -1,0 +1,71 @@
+using Dispatch.Gis.Geo;
+using Dispatch.Gis.GraphQL;
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Types;
+using Npgsql;
+
+namespace Dispatch.Gis.DangerousObjects;
+
+internal sealed class HazardClassGraphType : EnumerationGraphType<HazardClass>
+{
+    public HazardClassGraphType() => Name = "HazardClass";
+}
+
+internal sealed class HazardZoneKindGraphType : EnumerationGraphType<HazardZoneKind>
+{
+    public HazardZoneKindGraphType() => Name = "HazardZoneKind";
+}
+
+internal sealed class DangerousObjectLoaders(NpgsqlDataSource db)
+{
+    public IDataLoaderResult<DangerousObject?> ObjectById(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, DangerousObject?>("DangerousObjectById",
+            async (keys, ct) => (await DangerousObjectDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (DangerousObject?)p.Value), null).Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<HazardZone>> HazardZonesByObjectId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<HazardZone>>("HazardZonesByObjectId",
+            (keys, ct) => DangerousObjectDb.HazardZonesByObjectAsync(db, keys, ct), []).Load(id);
+}
+
+internal sealed class HazardZoneGraphType : ObjectGraphType<HazardZone>
+{
+    public HazardZoneGraphType()
+    {
+        Name = "HazardZone";
+        Description = "A dangerous object's own hazard zone (sanitary protection zone, a dam's flood zone…).";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
+        Field<NonNullGraphType<HazardZoneKindGraphType>>("kind").Resolve(ctx => ctx.Source.Kind);
+        Field(x => x.Name);
+        Field<NonNullGraphType<GeometryGraphType>>("geometry").Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
+        Field(x => x.Basis, nullable: true);
+    }
+}
+
+internal sealed class DangerousObjectGraphType : ObjectGraphType<DangerousObject>
+{
+    public DangerousObjectGraphType(DangerousObjectLoaders loaders)
+    {
+        Name = "DangerousObject";
+        Description = "A potentially dangerous object: hazard class, substances, operator, contacts, location and its own hazard zones.";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
+        Field(x => x.ExternalRef, nullable: true).Description("Reference in the source registry, e.g. GPPD:WRI1000297.");
+        Field(x => x.Name);
+        Field<NonNullGraphType<HazardClassGraphType>>("hazardClass").Resolve(ctx => ctx.Source.HazardClass);
+        Field(x => x.ObjectKind);
+        Field(x => x.Operator, nullable: true);
+        Field(x => x.CapacityMw, nullable: true);
+        Field<GeometryGraphType>("geometry").Description("Null when the source location is known to be wrong (see locationNote).")
+            .Resolve(ctx => ctx.Source.Geometry);
+        Field(x => x.LocationNote, nullable: true);
+        Field<NonNullGraphType<JsonGraphType>>("substances").Description("[{name, unNumber, casNumber, quantityTonnes, state}]").Resolve(ctx => ctx.Source.Substances);
+        Field<NonNullGraphType<JsonGraphType>>("contacts").Description("[{name, role, phone}]").Resolve(ctx => ctx.Source.Contacts);
+        Field(x => x.TerritoryKato, nullable: true);
+        Field(x => x.Source);
+        Field<FloatGraphType>("distanceMeters").Resolve(ctx => ctx.Source.DistanceMeters);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HazardZoneGraphType>>>>("hazardZones")
+            .Resolve(ctx => loaders.HazardZonesByObjectId(ctx, ctx.Source.Id));
+    }
+}
+
+internal sealed class DangerousObjectConnectionGraphType() : ConnectionGraphType<DangerousObject, DangerousObjectGraphType>("DangerousObject");

@@ -1,0 +1,201 @@
+using Dispatch.Gis.Auth;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
+using Npgsql;
+
+namespace Dispatch.Gis.Services;
+
+internal sealed record ServiceFilter(TerritoryScope Scope, string? Territory, ServiceKind? Kind, Paging Paging);
+
+internal sealed record ServiceInput(string Code, ServiceKind Kind, string Name, string Territory, string? DutyOfficer,
+    IReadOnlyList<string> Phones, IReadOnlyList<string> CallSigns, IReadOnlyList<(ChannelKind Kind, string Address, string? Label)> Channels);
+
+internal static class ServiceDb
+{
+    public static async Task<Connection<DutyService>> ListAsync(NpgsqlDataSource db, ServiceFilter filter, CancellationToken ct)
+    {
+        var where = Conditions(filter);
+        var countSql = $"SELECT count(*) FROM duty_services s{where.Sql}";
+        var countParameters = where.Parameters;
+        if (filter.Paging.After is { } after)
+        {
+            where.Add("s.code > {0}", after);
+        }
+
+        var limit = where.Parameter(filter.Paging.First + 1);
+        var rows = await ReadAsync(db, $"SELECT {ServiceSql.Columns} FROM duty_services s{where.Sql} ORDER BY s.code LIMIT {limit}", where.Parameters, ct);
+        var hasNext = rows.Count > filter.Paging.First;
+        if (hasNext)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return new Connection<DutyService>(rows, hasNext, s => Paging.EncodeCursor(s.Code), token => Db.CountAsync(db, countSql, countParameters, token));
+    }
+
+    private static SqlConditions Conditions(ServiceFilter filter)
+    {
+        var where = new SqlConditions();
+        if (filter.Scope.SqlCodes is { } scope)
+        {
+            where.Add(Territories.TerritorySql.ScopeCondition("s.territory_kato"), (object)scope);
+        }
+
+        if (filter.Territory is { } territory)
+        {
+            where.Add("(s.territory_kato = {0} OR substr(s.territory_kato, 1, 2) || '0000000' = {0})", territory);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            where.Add("s.kind = {0}", DbEnum.Text(kind));
+        }
+
+        return where;
+    }
+
+    public static async Task<IDictionary<Guid, DutyService>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        (await ReadAsync(db, ServiceSql.ById, [new NpgsqlParameter { Value = ids.ToArray() }], ct)).ToDictionary(s => s.Id);
+
+    public static async Task<IDictionary<Guid, IReadOnlyList<ServiceChannel>>> ChannelsByServiceAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ServiceSql.ChannelsByService);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        var rows = new List<ServiceChannel>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new ServiceChannel(reader.GetGuid(0), reader.GetGuid(1), DbEnum.Parse<ChannelKind>(reader.GetString(2)), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return rows.GroupBy(c => c.ServiceId).ToDictionary(g => g.Key, g => (IReadOnlyList<ServiceChannel>)g.ToList());
+    }
+
+    public static async Task<Guid> UpsertAsync(WriteTransaction tx, ServiceInput input, string actor, CancellationToken ct)
+    {
+        Guid id;
+        bool inserted;
+        await using (var cmd = tx.Command(ServiceSql.Upsert))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = input.Code });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(input.Kind) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = input.Name });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = input.Territory });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)input.DutyOfficer ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = input.Phones.ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = input.CallSigns.ToArray() });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            id = reader.GetGuid(0);
+            inserted = reader.GetBoolean(2);
+        }
+
+        var kinds = input.Channels.Select(c => DbEnum.Text(c.Kind)).ToArray();
+        var addresses = input.Channels.Select(c => c.Address).ToArray();
+        await using (var delete = tx.Command(ServiceSql.DeleteMissingChannels))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = id });
+            delete.Parameters.Add(new NpgsqlParameter { Value = kinds });
+            delete.Parameters.Add(new NpgsqlParameter { Value = addresses });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var upsert = tx.Command(ServiceSql.UpsertChannels))
+        {
+            upsert.Parameters.Add(new NpgsqlParameter { Value = id });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = kinds });
+            upsert.Parameters.Add(new NpgsqlParameter { Value = addresses });
+            upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = input.Channels.Select(c => c.Label).ToArray() });
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+
+        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
+            [new NewEvent(inserted ? "DUTY_SERVICE_CREATED" : "DUTY_SERVICE_UPDATED", "DutyService", id.ToString(),
+                new { code = input.Code, kind = DbEnum.Text(input.Kind) }, null, input.Territory, actor)], ct);
+        return id;
+    }
+
+    public static async Task<(Shift Shift, long Checks)> StartShiftAsync(WriteTransaction tx, string territory, string actor, CancellationToken ct)
+    {
+        await using var cmd = tx.Command(ServiceSql.StartShift);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = territory });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (new Shift(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3)), reader.GetInt64(4));
+    }
+
+    public static async Task<IDictionary<Guid, Shift>> ShiftByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ServiceSql.ShiftById);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        return (await ReadShiftsAsync(cmd, ct)).ToDictionary(s => s.Id);
+    }
+
+    public static async Task<Shift?> LatestShiftAsync(NpgsqlDataSource db, string territory, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ServiceSql.LatestShift);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = territory });
+        return (await ReadShiftsAsync(cmd, ct)).SingleOrDefault();
+    }
+
+    public static async Task<IDictionary<Guid, IReadOnlyList<CommsCheck>>> ChecksByShiftAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ServiceSql.ChecksByShift);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        var rows = new List<CommsCheck>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(MapCheck(reader));
+        }
+
+        return rows.GroupBy(c => c.ShiftId).ToDictionary(g => g.Key, g => (IReadOnlyList<CommsCheck>)g.ToList());
+    }
+
+    public static async Task<CommsCheck?> RecordCheckAsync(WriteTransaction tx, Guid shift, Guid channel, CheckResult result, string? note,
+        string? dutyOfficer, string actor, CancellationToken ct)
+    {
+        await using var cmd = tx.Command(ServiceSql.RecordCheck);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = shift });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = channel });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(result) });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)note ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)dutyOfficer ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? MapCheck(reader) : null;
+    }
+
+    private static CommsCheck MapCheck(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), DbEnum.Parse<CheckResult>(r.GetString(3)),
+        r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDateTime(6), r.IsDBNull(7) ? null : r.GetString(7));
+
+    private static async Task<List<Shift>> ReadShiftsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var rows = new List<Shift>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new Shift(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3)));
+        }
+
+        return rows;
+    }
+
+    private static async Task<List<DutyService>> ReadAsync(NpgsqlDataSource db, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddRange(parameters);
+        var rows = new List<DutyService>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new DutyService(reader.GetGuid(0), reader.GetString(1), DbEnum.Parse<ServiceKind>(reader.GetString(2)), reader.GetString(3),
+                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<string[]>(6), reader.GetFieldValue<string[]>(7)));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,105 @@
+using Dispatch.Gis.Geo;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Services;
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Types;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dispatch.Gis.Units;
+
+internal sealed class UnitOptions
+{
+    public const string Section = "Dispatch:Units";
+
+    /// <summary>A unit whose last fix is older than this is shown as stale.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far a reported time may lie in the future (device clocks drift).</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Older fixes are refused as implausible (a device replaying a stale buffer).</summary>
+    public TimeSpan MaxPositionAge { get; set; } = TimeSpan.FromDays(7);
+
+    public int MaxPositionsPerCall { get; set; } = 10_000;
+}
+
+internal sealed class UnitProfileGraphType : EnumerationGraphType<UnitProfile>
+{
+    public UnitProfileGraphType() => Name = "UnitProfile";
+}
+
+internal sealed class UnitStatusGraphType : EnumerationGraphType<UnitStatus>
+{
+    public UnitStatusGraphType() => Name = "UnitStatus";
+}
+
+internal sealed class UnitLoaders(NpgsqlDataSource db)
+{
+    public IDataLoaderResult<Unit?> UnitById(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, Unit?>("UnitById",
+            async (keys, ct) => (await UnitDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Unit?)p.Value), null).Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<Unit>> UnitsByServiceId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Unit>>("UnitsByServiceId", (keys, ct) => UnitDb.ByServiceAsync(db, keys, ct), []).Load(id);
+}
+
+internal sealed class VehicleCountGraphType : ObjectGraphType<VehicleCount>
+{
+    public VehicleCountGraphType()
+    {
+        Name = "VehicleCount";
+        Field(x => x.Type);
+        Field(x => x.Count);
+    }
+}
+
+internal sealed record UnitPositionView(Unit Unit, bool Stale);
+
+internal sealed class UnitPositionGraphType : ObjectGraphType<UnitPositionView>
+{
+    public UnitPositionGraphType()
+    {
+        Name = "UnitPosition";
+        Description = "The latest AVL fix.";
+        Field<NonNullGraphType<GeometryGraphType>>("point").Resolve(ctx => ctx.Source.Unit.Location);
+        Field<NonNullGraphType<DateTimeGraphType>>("at").Resolve(ctx => ctx.Source.Unit.LocationAt!.Value);
+        Field<FloatGraphType>("speedKmh").Resolve(ctx => ctx.Source.Unit.SpeedKmh);
+        Field<FloatGraphType>("headingDeg").Resolve(ctx => ctx.Source.Unit.HeadingDeg);
+        Field<NonNullGraphType<BooleanGraphType>>("stale").Description("No fix for longer than the configured silence.").Resolve(ctx => ctx.Source.Stale);
+    }
+}
+
+internal sealed class UnitGraphType : ObjectGraphType<Unit>
+{
+    public UnitGraphType(ServiceLoaders services, IOptions<UnitOptions> options)
+    {
+        Name = "Unit";
+        Description = "A response unit (formation) of a duty-dispatch service.";
+        var staleAfter = options.Value.StaleAfter;
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
+        Field(x => x.CallSign);
+        Field<NonNullGraphType<UnitProfileGraphType>>("profile").Resolve(ctx => ctx.Source.Profile);
+        Field<NonNullGraphType<UnitStatusGraphType>>("status").Resolve(ctx => ctx.Source.Status);
+        Field<NonNullGraphType<DateTimeGraphType>>("statusChangedAt").Resolve(ctx => ctx.Source.StatusChangedAt);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UnitStatusGraphType>>>>("allowedNextStatuses")
+            .Resolve(ctx => UnitTransitions.From(ctx.Source.Status));
+        Field<NonNullGraphType<DutyServiceGraphType>>("service").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
+        Field(x => x.Personnel).Description("People in the unit.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<VehicleCountGraphType>>>>("vehicles").Resolve(ctx => ctx.Source.Vehicles);
+        Field(x => x.BaseName, nullable: true);
+        Field<NonNullGraphType<GeometryGraphType>>("base").Resolve(ctx => ctx.Source.Base);
+        Field(x => x.TerritoryKato, nullable: true).Description("Territory of its service.");
+        Field<NonNullGraphType<GeometryGraphType>>("location").Description("Where it is now: the latest fix, or its base before any.")
+            .Resolve(ctx => ctx.Source.Location);
+        Field<UnitPositionGraphType>("position").Description("The latest AVL fix; null until one arrives.")
+            .Resolve(ctx => ctx.Source.LocationAt is { } at ? new UnitPositionView(ctx.Source, DateTime.UtcNow - at > staleAfter) : null);
+        Field<DateTimeGraphType>("asOf").Description("Time of the latest fix.").Resolve(ctx => ctx.Source.LocationAt);
+        Field<NonNullGraphType<BooleanGraphType>>("stale").Description("True without a fix newer than the configured silence.")
+            .Resolve(ctx => ctx.Source.LocationAt is not { } at || DateTime.UtcNow - at > staleAfter);
+        Field<FloatGraphType>("distanceMeters").Description("From the query's point, on the WGS 84 spheroid.").Resolve(ctx => ctx.Source.DistanceMeters);
+    }
+}
+
+internal sealed class UnitConnectionGraphType() : ConnectionGraphType<Unit, UnitGraphType>("Unit");

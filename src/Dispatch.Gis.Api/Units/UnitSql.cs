@@ -1,0 +1,148 @@
+using Dispatch.Gis.Auth;
+using Dispatch.Gis.Geo;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
+using Npgsql;
+
+namespace Dispatch.Gis.Units;
+
+internal sealed record UnitFilter(TerritoryScope Scope, SpatialFilter Spatial, UnitProfile? Profile, UnitStatus? Status, Guid? Service, Paging Paging);
+
+internal static class UnitSql
+{
+    public const string Geography = "u.location::geography";
+
+    public const string Columns = """
+        u.id, u.service_id, u.call_sign, u.profile, u.status, u.status_changed_at, u.personnel, u.vehicles::text, u.base_name, u.base,
+        u.territory_kato, u.location, u.location_at, u.speed_kmh, u.heading_deg
+        """;
+
+    public const string ById = $"SELECT {Columns}, NULL::float8 FROM response_units u WHERE u.id = ANY($1)";
+
+    public const string ByService = $"SELECT {Columns}, NULL::float8 FROM response_units u WHERE u.service_id = ANY($1) ORDER BY u.call_sign";
+
+    public static (string Sql, NpgsqlParameter[] Parameters) List(UnitFilter filter)
+    {
+        var where = Conditions(filter);
+        var distance = filter.Spatial.DistanceSelect(where, Geography);
+        if (filter.Paging.After is { } after)
+        {
+            where.Add("u.id > {0}", Guid.TryParse(after, out var id) ? id : throw new BadUserInputException("after is not a cursor this service issued", "after"));
+        }
+
+        var limit = where.Parameter(filter.Paging.First + 1);
+        return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql} ORDER BY u.id LIMIT {limit}", where.Parameters);
+    }
+
+    public static (string Sql, NpgsqlParameter[] Parameters) Count(UnitFilter filter)
+    {
+        var where = Conditions(filter);
+        return ($"SELECT count(*) FROM response_units u{where.Sql}", where.Parameters);
+    }
+
+    /// <summary>
+    /// KNN on the geography index picks candidates by sphere distance; the outer query orders them by the
+    /// spheroid distance reported to the client, so near-ties come out in true order.
+    /// </summary>
+    public static (string Sql, NpgsqlParameter[] Parameters) Nearest(UnitFilter filter, NetTopologySuite.Geometries.Point point, int first, double? maxMeters)
+    {
+        var where = Conditions(filter with { Spatial = SpatialFilter.None });
+        if (maxMeters is { } max)
+        {
+            where.Add($"ST_DWithin({Geography}, {{0}}::geography, {{1}})", point, max);
+        }
+
+        var p = where.Parameter(point);
+        var candidates = where.Parameter(first * 2 + 10);
+        var limit = where.Parameter(first);
+        return ($"""
+            SELECT * FROM (
+                SELECT {Columns}, ST_Distance({Geography}, {p}::geography) AS distance
+                FROM response_units u{where.Sql}
+                ORDER BY {Geography} <-> {p}::geography
+                LIMIT {candidates}) nearest
+            ORDER BY distance, id
+            LIMIT {limit}
+            """, where.Parameters);
+    }
+
+    private static SqlConditions Conditions(UnitFilter filter)
+    {
+        var where = new SqlConditions();
+        if (filter.Scope.SqlCodes is { } scope)
+        {
+            where.Add(Territories.TerritorySql.ScopeCondition("u.territory_kato"), (object)scope);
+        }
+
+        filter.Spatial.AppendTo(where, "u.location", Geography);
+        if (filter.Profile is { } profile)
+        {
+            where.Add("u.profile = {0}", DbEnum.Text(profile));
+        }
+
+        if (filter.Status is { } status)
+        {
+            where.Add("u.status = {0}", DbEnum.Text(status));
+        }
+
+        if (filter.Service is { } service)
+        {
+            where.Add("u.service_id = {0}", service);
+        }
+
+        return where;
+    }
+
+    public const string Insert = """
+        INSERT INTO response_units (service_id, call_sign, profile, personnel, vehicles, base_name, base, location, territory_kato)
+        SELECT s.id, $2, $3, $4, $5::jsonb, $6, $7, $7, s.territory_kato FROM duty_services s WHERE s.id = $1
+        RETURNING id
+        """;
+
+    public const string UpdateComposition = """
+        UPDATE response_units SET personnel = $2, vehicles = $3::jsonb WHERE id = $1 RETURNING territory_kato
+        """;
+
+    public const string LockForStatus = "SELECT status, territory_kato, service_id, location FROM response_units WHERE id = $1 FOR UPDATE";
+
+    public const string SetStatus = "UPDATE response_units SET status = $2, status_changed_at = clock_timestamp() WHERE id = $1";
+
+    public const string Owners = "SELECT u.id, u.service_id, s.code, u.territory_kato FROM response_units u JOIN duty_services s ON s.id = u.service_id WHERE u.id = ANY($1)";
+
+    public const string StagePositions = """
+        CREATE TEMP TABLE staged_positions (unit_id uuid, at timestamptz, lon float8, lat float8, speed real, heading real) ON COMMIT DROP
+        """;
+
+    public const string CopyPositions = "COPY staged_positions (unit_id, at, lon, lat, speed, heading) FROM STDIN (FORMAT BINARY)";
+
+    // A resend (same unit, same time) conflicts and is skipped: the track never holds a fix twice.
+    public const string AppendTrack = """
+        INSERT INTO unit_track (unit_id, at, geom, speed_kmh, heading_deg)
+        SELECT unit_id, at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading FROM staged_positions
+        ON CONFLICT (unit_id, at) DO NOTHING
+        """;
+
+    // Latest wins: a unit moves only for a fix newer than the one it shows. Crossings of active zones between
+    // where it was and where it is now come back as rows, to become enter/exit events in the same transaction.
+    public const string MoveUnits = """
+        WITH latest AS (
+            SELECT DISTINCT ON (unit_id) unit_id, at, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom, speed, heading
+            FROM staged_positions ORDER BY unit_id, at DESC
+        ), before AS (
+            SELECT u.id, u.location FROM response_units u JOIN latest l ON l.unit_id = u.id
+            WHERE u.location_at IS NULL OR l.at > u.location_at
+            FOR UPDATE OF u
+        ), moved AS (
+            UPDATE response_units u SET location = l.geom, location_at = l.at, speed_kmh = l.speed, heading_deg = l.heading
+            FROM latest l JOIN before b ON b.id = l.unit_id
+            WHERE u.id = l.unit_id
+            RETURNING u.id, u.call_sign, l.at, l.geom AS now_at, b.location AS was_at
+        )
+        SELECT m.id, m.call_sign, m.at, m.now_at, z.id, z.version, z.kind, z.territory_kato, ST_Intersects(z.geom, m.now_at) AS entered,
+               (SELECT count(*) FROM moved) AS moved_count
+        FROM moved m
+        LEFT JOIN emergency_zones z ON z.status = 'ACTIVE'
+             AND (ST_Intersects(z.geom, m.now_at) OR ST_Intersects(z.geom, m.was_at))
+             AND ST_Intersects(z.geom, m.now_at) <> ST_Intersects(z.geom, m.was_at)
+        """;
+}

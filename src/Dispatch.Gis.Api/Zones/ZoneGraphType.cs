@@ -1,0 +1,129 @@
+using Dispatch.Gis.DangerousObjects;
+using Dispatch.Gis.Geo;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Territories;
+using Dispatch.Gis.Units;
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Types;
+using Npgsql;
+
+namespace Dispatch.Gis.Zones;
+
+internal sealed class ZoneKindGraphType : EnumerationGraphType<ZoneKind>
+{
+    public ZoneKindGraphType() => Name = "ZoneKind";
+}
+
+internal sealed class ZoneStatusGraphType : EnumerationGraphType<ZoneStatus>
+{
+    public ZoneStatusGraphType() => Name = "ZoneStatus";
+}
+
+internal sealed class HazardGraphType : EnumerationGraphType<Hazard>
+{
+    public HazardGraphType() => Name = "Hazard";
+}
+
+/// <summary>Zone relations, each one query per batch of zones: the cross-layer questions map clients ask.</summary>
+internal sealed class ZoneLoaders(NpgsqlDataSource db)
+{
+    public IDataLoaderResult<Zone?> ZoneById(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, Zone?>("ZoneById",
+            async (keys, ct) => (await ZoneDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Zone?)p.Value), null).Load(id);
+
+    public IDataLoaderResult<string> GeometryById(IResolveFieldContext ctx, Guid id, double simplifyMeters) =>
+        RequestLoaders.Of(ctx).Get<Guid, string>($"ZoneGeometryById:{simplifyMeters:R}",
+            (keys, ct) => ZoneDb.GeometryByIdAsync(db, keys, simplifyMeters, ct), "null").Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<ZoneVersion>> VersionsByZoneId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<ZoneVersion>>("ZoneVersionsByZoneId", (keys, ct) => ZoneDb.VersionsByZoneAsync(db, keys, ct), []).Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<Unit>> UnitsByZoneId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Unit>>("UnitsByZoneId",
+            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.UnitsInZones, keys, r => UnitDb.Map(r, 1), ct), []).Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<DangerousObject>> DangerousObjectsByZoneId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<DangerousObject>>("DangerousObjectsByZoneId",
+            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.ObjectsInZones, keys, r => DangerousObjectDb.Map(r, 1), ct), []).Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<Settlement>> SettlementsByZoneId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Settlement>>("SettlementsByZoneId",
+            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.SettlementsInZones, keys, r => SettlementDb.Map(r, 1), ct), []).Load(id);
+
+    public IDataLoaderResult<IReadOnlyList<Territory>> TerritoriesByZoneId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Territory>>("TerritoriesByZoneId",
+            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.TerritoriesOfZones, keys, r => TerritoryDb.Map(r, 1), ct), []).Load(id);
+}
+
+internal sealed class ZoneVersionGraphType : ObjectGraphType<ZoneVersion>
+{
+    public ZoneVersionGraphType()
+    {
+        Name = "ZoneVersion";
+        Field(x => x.Version);
+        Field<NonNullGraphType<GeometryGraphType>>("geometry").Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
+        Field<GeometryGraphType>("areaAdded").Description("What this version added to the previous one.")
+            .Resolve(ctx => ctx.Source.AreaAddedJson is { } json ? GeoJson.Parse(json) : null);
+        Field<GeometryGraphType>("areaRemoved").Description("What this version took away from the previous one.")
+            .Resolve(ctx => ctx.Source.AreaRemovedJson is { } json ? GeoJson.Parse(json) : null);
+        Field(x => x.AreaAddedKm2);
+        Field(x => x.AreaRemovedKm2);
+        Field(x => x.Note, nullable: true);
+        Field(x => x.ChangedBy);
+        Field<NonNullGraphType<DateTimeGraphType>>("changedAt").Resolve(ctx => ctx.Source.ChangedAt);
+    }
+}
+
+internal sealed class ZoneGraphType : ObjectGraphType<Zone>
+{
+    public ZoneGraphType(ZoneLoaders loaders)
+    {
+        Name = "Zone";
+        Description = "An emergency zone: ACTUAL, FORECAST or POTENTIAL, versioned.";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
+        Field<NonNullGraphType<ZoneKindGraphType>>("kind").Resolve(ctx => ctx.Source.Kind);
+        Field(x => x.Name);
+        Field<NonNullGraphType<HazardGraphType>>("hazard").Resolve(ctx => ctx.Source.Hazard);
+        Field<NonNullGraphType<ZoneStatusGraphType>>("status").Resolve(ctx => ctx.Source.Status);
+        Field(x => x.Version);
+        Field(x => x.TerritoryKato, nullable: true).Description("The district holding most of the zone.");
+        Field<IdGraphType>("incidentId").Resolve(ctx => ctx.Source.IncidentId);
+        Field(x => x.CreatedBy);
+        Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
+        Field<NonNullGraphType<DateTimeGraphType>>("updatedAt").Resolve(ctx => ctx.Source.UpdatedAt);
+        Field(x => x.AreaKm2);
+        Field<FloatGraphType>("distanceMeters").Resolve(ctx => ctx.Source.DistanceMeters);
+        Field<NonNullGraphType<GeometryGraphType>>("geometry")
+            .Argument<FloatGraphType>("simplifyMeters")
+            .Resolve(ctx => loaders.GeometryById(ctx, ctx.Source.Id, SimplifyMeters(ctx)).Then(GeoJson.Parse));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ZoneVersionGraphType>>>>("versions").Description("Newest first.")
+            .Resolve(ctx => loaders.VersionsByZoneId(ctx, ctx.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UnitGraphType>>>>("units").Description("Units now inside.")
+            .Resolve(ctx => loaders.UnitsByZoneId(ctx, ctx.Source.Id).Then(list => list.Where(u => ctx.Caller().Scope.Covers(u.TerritoryKato)).ToList()));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<DangerousObjectGraphType>>>>("dangerousObjects").Description("Dangerous objects inside.")
+            .Resolve(ctx => loaders.DangerousObjectsByZoneId(ctx, ctx.Source.Id).Then(list => list.Where(o => ctx.Caller().Scope.Covers(o.TerritoryKato)).ToList()));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<SettlementGraphType>>>>("settlements").Description("Settlements inside, largest first.")
+            .Resolve(ctx => loaders.SettlementsByZoneId(ctx, ctx.Source.Id));
+        Field<NonNullGraphType<LongGraphType>>("population").Description("People in the settlements inside (places of 15,000 or more only).")
+            .Resolve(ctx => loaders.SettlementsByZoneId(ctx, ctx.Source.Id).Then(list => list.Sum(s => (long)s.Population)));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TerritoryGraphType>>>>("territories").Description("Every territory the zone touches.")
+            .Argument<TerritoryLevelGraphType>("level")
+            .Resolve(ctx =>
+            {
+                var level = ctx.GetArgument<TerritoryLevel?>("level");
+                return loaders.TerritoriesByZoneId(ctx, ctx.Source.Id)
+                    .Then(list => list.Where(t => ctx.Caller().Scope.Covers(t.Kato) && (level is null || t.Level == level)).ToList());
+            });
+    }
+
+    internal static double SimplifyMeters(IResolveFieldContext ctx)
+    {
+        var tolerance = ctx.GetArgument<double?>("simplifyMeters") ?? 0;
+        return !double.IsFinite(tolerance) || tolerance is < 0 or > 100_000
+            ? throw new BadUserInputException("simplifyMeters must be between 0 and 100000", "simplifyMeters")
+            : tolerance;
+    }
+}
+
+internal sealed class ZoneConnectionGraphType() : ConnectionGraphType<Zone, ZoneGraphType>("Zone");
