@@ -1,5 +1,9 @@
 using Dispatch.Gis.Auth;
+using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Services;
+using Dispatch.Gis.Units;
+using Dispatch.Gis.Zones;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.Regimes;
 using Dispatch.Gis.Territories;
@@ -28,10 +32,16 @@ internal sealed class DispatchSchema : Schema
 internal sealed class QueryType : ObjectGraphType
 {
     public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
+        SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones,
         CallerQuotas quotas, ILogger<QueryType> logger)
     {
         Name = "Query";
         TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
+        SettlementQueries.AddTo(this, db, spatial, paging);
+        ServiceQueries.AddTo(this, db, services, paging);
+        UnitQueries.AddTo(this, db, units, spatial, paging);
+        DangerousObjectQueries.AddTo(this, db, objects, spatial, paging);
+        ZoneQueries.AddTo(this, db, zones, spatial, paging);
         AuditQueries.AddTo(this, db, paging);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
@@ -39,10 +49,15 @@ internal sealed class QueryType : ObjectGraphType
 
 internal sealed class MutationType : ObjectGraphType
 {
-    public MutationType(NpgsqlDataSource db, CallerQuotas quotas, ILogger<MutationType> logger)
+    public MutationType(NpgsqlDataSource db, SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects,
+        ZoneLoaders zones, IOptions<UnitOptions> unitOptions, CallerQuotas quotas, ILogger<MutationType> logger)
     {
         Name = "Mutation";
         RegimeMutations.AddTo(this, db);
+        ServiceMutations.AddTo(this, db, services);
+        UnitMutations.AddTo(this, db, units, services, spatial, unitOptions);
+        DangerousObjectMutations.AddTo(this, db, objects, spatial);
+        ZoneMutations.AddTo(this, db, zones, spatial);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }

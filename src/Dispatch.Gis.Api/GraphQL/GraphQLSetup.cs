@@ -1,6 +1,10 @@
 using System.Text.Encodings.Web;
 using Dispatch.Gis.Geo;
+using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Services;
+using Dispatch.Gis.Units;
+using Dispatch.Gis.Zones;
 using Dispatch.Gis.Regimes;
 using Dispatch.Gis.Territories;
 using Microsoft.Extensions.Options;
@@ -20,9 +24,18 @@ internal static class GraphQLSetup
         services.AddOptions<GraphQLLimits>().BindConfiguration(GraphQLLimits.Section)
             .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxRequestBytes > 0, "Dispatch:GraphQL limits must be positive")
             .ValidateOnStart();
+        services.AddOptions<UnitOptions>().BindConfiguration(UnitOptions.Section)
+            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero, "Dispatch:Units settings must be positive")
+            .ValidateOnStart();
         services.AddSingleton(GeometryRules.Default);
+        services.AddSingleton<CrsTransformer>();
+        services.AddSingleton<SpatialArguments>();
         services.AddSingleton<TerritoryLoaders>();
         services.AddSingleton<RegimeLoaders>();
+        services.AddSingleton<ServiceLoaders>();
+        services.AddSingleton<UnitLoaders>();
+        services.AddSingleton<DangerousObjectLoaders>();
+        services.AddSingleton<ZoneLoaders>();
         services.AddScoped<RequestLoaders>();
         services.AddScoped<OperationFlowControl>();
         services.AddSingleton<GraphQLRequestExecutor>();

@@ -27,6 +27,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchEvents();
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<StartupTasks>();
+        builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
 
         var app = builder.Build();
         app.UseSerilogRequestLogging();

@@ -55,7 +55,7 @@ internal sealed class ServiceChannelGraphType : ObjectGraphType<ServiceChannel>
 
 internal sealed class DutyServiceGraphType : ObjectGraphType<DutyService>
 {
-    public DutyServiceGraphType(ServiceLoaders loaders, TerritoryLoaders territories)
+    public DutyServiceGraphType(ServiceLoaders loaders, TerritoryLoaders territories, Units.UnitLoaders units)
     {
         Name = "DutyService";
         Description = "A duty-dispatch service of Rules §3: 112 or one of its partners.";
@@ -70,6 +70,8 @@ internal sealed class DutyServiceGraphType : ObjectGraphType<DutyService>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("callSigns").Resolve(ctx => ctx.Source.CallSigns);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ServiceChannelGraphType>>>>("channels")
             .Resolve(ctx => loaders.ChannelsByServiceId(ctx, ctx.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Units.UnitGraphType>>>>("units")
+            .Resolve(ctx => units.UnitsByServiceId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<BooleanGraphType>>("fieldsUnits")
             .Description("False for kinds 5–8 (national security, air SAR, utility, telecom), which send no response units under §5.2–5.3.")
             .Resolve(ctx => ctx.Source.FieldsUnits);

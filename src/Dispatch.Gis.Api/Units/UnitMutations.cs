@@ -145,7 +145,7 @@ internal static class UnitMutations
                 var owners = await UnitDb.OwnersAsync(tx.Connection, reports.Select(r => r.Unit).ToHashSet(), ctx.CancellationToken);
                 for (var i = 0; i < reports.Count; i++)
                 {
-                    var owner = owners.GetValueOrDefault(reports[i].Unit)
+                    var owner = (owners.TryGetValue(reports[i].Unit, out var found) ? found : null)
                         ?? throw new DispatchException(ErrorCodes.NotFound, $"positions[{i}].unit: no such unit", $"positions[{i}].unit");
                     RequireUnitWrite(ctx.Caller(), owner, $"positions[{i}].unit");
                 }
