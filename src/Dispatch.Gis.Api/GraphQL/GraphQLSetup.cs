@@ -27,7 +27,8 @@ internal static class GraphQLSetup
         services.AddOptions<UnitOptions>().BindConfiguration(UnitOptions.Section)
             .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero, "Dispatch:Units settings must be positive")
             .ValidateOnStart();
-        services.AddSingleton(GeometryRules.Default);
+        var maxVertices = configuration.GetValue("Dispatch:Geometry:MaxVertices", GeometryRules.Default.MaxVertices);
+        services.AddSingleton(new GeometryRules(maxVertices));
         services.AddSingleton<CrsTransformer>();
         services.AddSingleton<SpatialArguments>();
         services.AddSingleton<TerritoryLoaders>();

@@ -122,27 +122,41 @@ internal static class UnitSql
         ON CONFLICT (unit_id, at) DO NOTHING
         """;
 
-    // Latest wins: a unit moves only for a fix newer than the one it shows. Crossings of active zones between
-    // where it was and where it is now come back as rows, to become enter/exit events in the same transaction.
+    // Latest wins: a unit moves only to a fix newer than the one it shows. Every newer fix is compared with the
+    // fix before it (the first with where the unit was), so a unit that crosses a zone between two fixes of one
+    // batch still enters and leaves it. Crossings come back as rows, to become events in the same transaction;
+    // the one-row outer query also carries how many units moved when nothing crossed.
     public const string MoveUnits = """
-        WITH latest AS (
-            SELECT DISTINCT ON (unit_id) unit_id, at, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom, speed, heading
-            FROM staged_positions ORDER BY unit_id, at DESC
-        ), before AS (
-            SELECT u.id, u.location FROM response_units u JOIN latest l ON l.unit_id = u.id
-            WHERE u.location_at IS NULL OR l.at > u.location_at
-            FOR UPDATE OF u
+        WITH fixes AS (
+            SELECT DISTINCT ON (unit_id, at) unit_id, at, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom, speed, heading
+            FROM staged_positions ORDER BY unit_id, at
+        ), was AS (
+            SELECT u.id, u.location, u.location_at FROM response_units u
+            WHERE u.id IN (SELECT unit_id FROM fixes)
+            FOR UPDATE
+        ), newer AS (
+            SELECT f.unit_id, f.at, f.geom, f.speed, f.heading,
+                   coalesce(lag(f.geom) OVER (PARTITION BY f.unit_id ORDER BY f.at), w.location) AS before,
+                   row_number() OVER (PARTITION BY f.unit_id ORDER BY f.at DESC) AS recency
+            FROM fixes f JOIN was w ON w.id = f.unit_id
+            WHERE w.location_at IS NULL OR f.at > w.location_at
         ), moved AS (
-            UPDATE response_units u SET location = l.geom, location_at = l.at, speed_kmh = l.speed, heading_deg = l.heading
-            FROM latest l JOIN before b ON b.id = l.unit_id
-            WHERE u.id = l.unit_id
-            RETURNING u.id, u.call_sign, l.at, l.geom AS now_at, b.location AS was_at
+            UPDATE response_units u SET location = n.geom, location_at = n.at, speed_kmh = n.speed, heading_deg = n.heading
+            FROM newer n WHERE n.recency = 1 AND u.id = n.unit_id
+            RETURNING u.id
         )
-        SELECT m.id, m.call_sign, m.at, m.now_at, z.id, z.version, z.kind, z.territory_kato, ST_Intersects(z.geom, m.now_at) AS entered,
+        SELECT c.unit_id, c.call_sign, c.at, c.geom, c.zone_id, c.version, c.kind, c.territory_kato, c.entered,
                (SELECT count(*) FROM moved) AS moved_count
-        FROM moved m
-        LEFT JOIN emergency_zones z ON z.status = 'ACTIVE'
-             AND (ST_Intersects(z.geom, m.now_at) OR ST_Intersects(z.geom, m.was_at))
-             AND ST_Intersects(z.geom, m.now_at) <> ST_Intersects(z.geom, m.was_at)
+        FROM (SELECT 1) one
+        LEFT JOIN LATERAL (
+            SELECT n.unit_id, u.call_sign, n.at, n.geom, z.id AS zone_id, z.version, z.kind, z.territory_kato,
+                   ST_Intersects(z.geom, n.geom) AS entered
+            FROM newer n
+            JOIN response_units u ON u.id = n.unit_id
+            JOIN emergency_zones z ON z.status = 'ACTIVE'
+                 AND (ST_Intersects(z.geom, n.geom) OR ST_Intersects(z.geom, n.before))
+                 AND ST_Intersects(z.geom, n.geom) <> ST_Intersects(z.geom, n.before)
+            ORDER BY n.unit_id, n.at
+        ) c ON true
         """;
 }

@@ -13,35 +13,111 @@ namespace Dispatch.Gis.Tests.Auth;
 [Trait("Category", "Database")]
 public sealed class AccessMatrixTests(ApiFixture api)
 {
-    private const string InScope = "750000000";   // the caller's territory (Almaty city)
-    private const string OutOfScope = "190000000"; // somewhere else (Almaty Region)
+    private const string InScope = Seed.AlmatyCity;      // the caller's territory
+    private const string OutOfScope = Seed.AlmatyRegion; // somewhere else
 
-    /// <summary>A call of the mutation aimed at a territory, and the roles that may make it.</summary>
-    private sealed record MutationCase(string Document, Func<string, object> Variables, Role[] Allowed);
+    /// <summary>Things to aim at, one set inside the caller's territory and one outside, made once per run.</summary>
+    private sealed record Place(string Territory, double[] Point, (string Id, string Code, string[] Channels) Service, string Unit,
+        string Shift, string ShiftChannel, string Zone, string DangerousObject);
+
+    private sealed record World(Place In, Place Out);
+
+    /// <summary>A call of the mutation aimed at a place, and the roles that may make it (inside their scope).</summary>
+    private sealed record MutationCase(string Document, Func<Seed, Place, Task<object>> Variables, Role[] Allowed);
+
+    private static readonly SemaphoreSlim WorldGate = new(1, 1);
+    private static World? _world;
+
+    private static readonly Role[] Officers = [Role.DutyOfficer112];
+    private static readonly Role[] UnitWriters = [Role.Admin, Role.DutyOfficer112, Role.PartnerOfficer];
 
     private static readonly Dictionary<string, MutationCase> Cases = new()
     {
         ["declareRegime"] = new(
             "mutation ($t: String!) { declareRegime(territory: $t, regime: HIGH_READINESS, basis: \"access matrix\") { id } }",
-            territory => new { t = territory },
-            [Role.DutyOfficer112]),
+            (_, p) => Task.FromResult<object>(new { t = p.Territory }), Officers),
+        ["upsertDutyService"] = new(
+            "mutation ($i: DutyServiceInput!) { upsertDutyService(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { code = Seed.Unique("MATRIX"), kind = "AMBULANCE", name = "Matrix", territory = p.Territory } }),
+            [Role.Admin, Role.DutyOfficer112]),
+        ["startShift"] = new(
+            "mutation ($t: String!) { startShift(territory: $t) { id } }",
+            (_, p) => Task.FromResult<object>(new { t = p.Territory }), Officers),
+        ["recordCommsCheck"] = new(
+            "mutation ($s: ID!, $c: ID!) { recordCommsCheck(shift: $s, channel: $c, result: OK, dutyOfficer: \"Matrix\") { result } }",
+            (_, p) => Task.FromResult<object>(new { s = p.Shift, c = p.ShiftChannel }), Officers),
+        ["createUnit"] = new(
+            "mutation ($i: CreateUnitInput!) { createUnit(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { service = p.Service.Id, callSign = Seed.Unique("M"), profile = "POLICE", personnel = 2, @base = Seed.Point(p.Point[0], p.Point[1]) } }),
+            UnitWriters),
+        ["updateUnitComposition"] = new(
+            "mutation ($u: ID!) { updateUnitComposition(unit: $u, personnel: 5, vehicles: [{ type: \"patrol car\", count: 2 }]) { id } }",
+            (_, p) => Task.FromResult<object>(new { u = p.Unit }), UnitWriters),
+        ["setUnitStatus"] = new(
+            "mutation ($u: ID!) { setUnitStatus(unit: $u, status: HIGH_READINESS) { status } }",
+            async (seed, p) => new { u = await seed.UnitAsync(p.Service.Id, p.Point) }, [Role.DutyOfficer112, Role.PartnerOfficer]),
+        ["reportPositions"] = new(
+            "mutation ($p: [PositionInput!]!) { reportPositions(positions: $p) { stored } }",
+            (_, p) => Task.FromResult<object>(new { p = new[] { new { unit = p.Unit, point = Seed.Point(p.Point[0], p.Point[1]), at = DateTime.UtcNow.ToString("O") } } }),
+            [Role.Ingest, Role.PartnerOfficer, Role.DutyOfficer112]),
+        ["upsertDangerousObject"] = new(
+            "mutation ($i: DangerousObjectInput!) { upsertDangerousObject(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { name = Seed.Unique("Matrix"), hazardClass = "FIRE", objectKind = "fuel depot", geometry = Seed.Point(p.Point[0], p.Point[1]) } }),
+            [Role.Admin, Role.DutyOfficer112]),
+        ["addHazardZone"] = new(
+            "mutation ($o: ID!, $g: Geometry!) { addHazardZone(object: $o, kind: SANITARY_PROTECTION, name: \"matrix\", geometry: $g) { id } }",
+            (_, p) => Task.FromResult<object>(new { o = p.DangerousObject, g = Seed.Square(p.Point[0], p.Point[1], 0.005) }), [Role.Admin, Role.DutyOfficer112]),
+        ["createZone"] = new(
+            "mutation ($i: CreateZoneInput!) { createZone(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { kind = "FORECAST", name = "matrix", hazard = "FLOOD", geometry = Seed.Square(p.Point[0], p.Point[1], 0.01) } }),
+            Officers),
+        ["updateZoneGeometry"] = new(
+            "mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            (_, p) => Task.FromResult<object>(new { z = p.Zone, g = Seed.Square(p.Point[0], p.Point[1], 0.01 + Random.Shared.NextDouble() / 1000) }), Officers),
+        ["closeZone"] = new(
+            "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
+            async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),
     };
 
-    public static TheoryData<string, string?, string> Calls()
+    public static TheoryData<string, string?, bool> Calls()
     {
-        var data = new TheoryData<string, string?, string>();
+        var data = new TheoryData<string, string?, bool>();
         foreach (var mutation in Cases.Keys)
         {
             foreach (var role in Enum.GetValues<Role>())
             {
-                data.Add(mutation, role.ToString(), InScope);
-                data.Add(mutation, role.ToString(), OutOfScope);
+                data.Add(mutation, role.ToString(), true);
+                data.Add(mutation, role.ToString(), false);
             }
 
-            data.Add(mutation, null, InScope);
+            data.Add(mutation, null, true);
         }
 
         return data;
+    }
+
+    private async Task<World> WorldAsync()
+    {
+        await WorldGate.WaitAsync();
+        try
+        {
+            return _world ??= new World(await PlaceAsync(InScope, Seed.InCity), await PlaceAsync(OutOfScope, Seed.InRegion));
+        }
+        finally
+        {
+            WorldGate.Release();
+        }
+    }
+
+    private async Task<Place> PlaceAsync(string territory, double[] point)
+    {
+        var seed = new Seed(api.GraphQL);
+        var service = await seed.ServiceAsync(territory);
+        var unit = await seed.UnitAsync(service.Id, point);
+        var shift = await seed.StartShiftAsync(territory);
+        var channel = shift["partners"]!.AsArray().First(p => p!["partner"]!["id"]!.GetValue<string>() == service.Id)!["checks"]![0]!["channel"]!["id"]!.GetValue<string>();
+        return new Place(territory, point, service, unit, shift["id"]!.GetValue<string>(), channel,
+            await seed.ZoneAsync(Seed.Square(point[0], point[1], 0.01)), await seed.DangerousObjectAsync(point));
     }
 
     [Fact]
@@ -55,21 +131,25 @@ public sealed class AccessMatrixTests(ApiFixture api)
 
     [Theory]
     [MemberData(nameof(Calls))]
-    public async Task Each_call_gets_the_right_answer_and_one_audit_row(string mutation, string? roleName, string target)
+    public async Task Each_call_gets_the_right_answer_and_one_audit_row(string mutation, string? roleName, bool inScope)
     {
         var @case = Cases[mutation];
+        var world = await WorldAsync();
         Role? role = roleName is null ? null : Enum.Parse<Role>(roleName);
         var subject = $"matrix-{roleName ?? "anonymous"}-{Guid.NewGuid():N}";
-        using var client = api.Client(role is { } r ? api.Tokens.Issue(subject, r, [InScope], serviceId: "svc-1") : null);
+        // A partner officer belongs to the in-scope service; an ingest account may feed that service's units.
+        var serviceCode = world.In.Service.Code;
+        using var client = api.Client(role is { } r ? api.Tokens.Issue(subject, r, [InScope], serviceId: serviceCode, sources: [serviceCode]) : null);
+        var variables = await @case.Variables(new Seed(api.GraphQL), inScope ? world.In : world.Out);
         var auditBefore = await CountAsync($"SELECT count(*) FROM audit_log WHERE operation = '{mutation}'");
 
-        var response = await client.PostAsync(@case.Document, @case.Variables(target));
+        var response = await client.PostAsync(@case.Document, variables);
 
         string? expected = role switch
         {
             null => "UNAUTHENTICATED",
             { } given when !@case.Allowed.Contains(given) => "FORBIDDEN",
-            _ when target == OutOfScope => "FORBIDDEN",
+            _ when !inScope => "FORBIDDEN",
             _ => null,
         };
         if (expected is null)
@@ -87,7 +167,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         Assert.Equal(expected, row[1]);
         Assert.Equal(role is { } rr ? Dispatch.Gis.Storage.DbEnum.Text(rr) : null, row[2]);
         Assert.Equal(role is null ? null : subject, row[3]);
-        Assert.Equal(role is null ? null : "svc-1", row[4]);
+        Assert.Equal(role is null ? null : serviceCode, row[4]);
         Assert.False(string.IsNullOrEmpty(row[5]));
         Assert.Equal("127.0.0.1", row[6]);
     }

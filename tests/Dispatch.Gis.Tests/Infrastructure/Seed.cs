@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+
+namespace Dispatch.Gis.Tests.Infrastructure;
+
+/// <summary>Builds test data through the public API, as a nationwide 112 officer; every call yields fresh names.</summary>
+public sealed class Seed(GraphQLClient officer)
+{
+    public const string AlmatyCity = "750000000";
+    public const string AlmatyRegion = "190000000";
+
+    /// <summary>A point in central Almaty (Almaly district) and one in Konaev (Almaty Region).</summary>
+    public static readonly double[] InCity = [76.93, 43.25];
+    public static readonly double[] InRegion = [77.07, 43.87];
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 40)];
+
+    public static object Point(double lon, double lat) => new { type = "Point", coordinates = new[] { lon, lat } };
+
+    /// <summary>An axis-aligned square of the given half-size (degrees) around a centre, as a GeoJSON Polygon.</summary>
+    public static object Square(double lon, double lat, double half) => new
+    {
+        type = "Polygon",
+        coordinates = new[] { new[] { new[] { lon - half, lat - half }, new[] { lon + half, lat - half }, new[] { lon + half, lat + half }, new[] { lon - half, lat + half }, new[] { lon - half, lat - half } } },
+    };
+
+    public async Task<(string Id, string Code, string[] Channels)> ServiceAsync(string territory, string kind = "POLICE")
+    {
+        var code = Unique("TEST");
+        var data = await officer.QueryAsync("""
+            mutation ($input: DutyServiceInput!) { upsertDutyService(input: $input) { id code channels { id } } }
+            """, new
+        {
+            input = new
+            {
+                code, kind, name = "Test service " + code, territory, dutyOfficer = "Test Officer",
+                phones = new[] { "102" }, callSigns = new[] { "Berkut" },
+                channels = new object[] { new { kind = "PHONE", address = "+7 700 000 00 01" }, new { kind = "RADIO", address = "Berkut 146.200" } },
+            },
+        });
+        var service = data["upsertDutyService"]!;
+        return (service["id"]!.GetValue<string>(), code, service["channels"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToArray());
+    }
+
+    public async Task<string> UnitAsync(string service, double[] at, string profile = "POLICE")
+    {
+        var data = await officer.QueryAsync("""
+            mutation ($input: CreateUnitInput!) { createUnit(input: $input) { id } }
+            """, new { input = new { service, callSign = Unique("U"), profile, personnel = 4, vehicles = new[] { new { type = "patrol car", count = 1 } }, @base = Point(at[0], at[1]) } });
+        return data["createUnit"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> ZoneAsync(object geometry, string kind = "ACTUAL", string hazard = "CHEMICAL")
+    {
+        var data = await officer.QueryAsync("""
+            mutation ($input: CreateZoneInput!) { createZone(input: $input) { id } }
+            """, new { input = new { kind, name = Unique("Zone"), hazard, geometry } });
+        return data["createZone"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> DangerousObjectAsync(double[] at, string hazardClass = "CHEMICAL")
+    {
+        var data = await officer.QueryAsync("""
+            mutation ($input: DangerousObjectInput!) { upsertDangerousObject(input: $input) { id } }
+            """, new
+        {
+            input = new
+            {
+                name = Unique("Object"), hazardClass, objectKind = "chlorine store", @operator = "Test operator", geometry = Point(at[0], at[1]),
+                substances = new[] { new { name = "chlorine", unNumber = "1017", quantityTonnes = 20.0, state = "LIQUEFIED_GAS" } },
+                contacts = new[] { new { name = "Shift supervisor", role = "supervisor", phone = "+7 700 000 00 02" } },
+            },
+        });
+        return data["upsertDangerousObject"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<JsonNode> StartShiftAsync(string territory) =>
+        (await officer.QueryAsync("mutation ($t: String!) { startShift(territory: $t) { id partners { partner { id code } confirmed checks { channel { id } result } } } }",
+            new { t = territory }))["startShift"]!;
+
+    public Task<JsonNode> ReportAsync(params (string Unit, double Lon, double Lat, DateTime At)[] fixes) =>
+        officer.QueryAsync("""
+            mutation ($p: [PositionInput!]!) { reportPositions(positions: $p) { received stored duplicates superseded geofenceEvents } }
+            """, new { p = fixes.Select(f => new { unit = f.Unit, point = Point(f.Lon, f.Lat), at = f.At.ToString("O") }) });
+}
