@@ -40,8 +40,8 @@ public sealed class ReferenceImportTests(ApiFixture api)
         Assert.Equal("20", await ScalarAsync("SELECT count(*) FROM territories WHERE level = 'REGION'"));
         Assert.Equal("224", await ScalarAsync("SELECT count(*) FROM territories WHERE level = 'DISTRICT'"));
         Assert.Equal("84", await ScalarAsync("SELECT count(*) FROM settlements"));
-        Assert.Equal("33", await ScalarAsync("SELECT count(*) FROM dangerous_objects"));
-        Assert.Equal("4", await ScalarAsync("SELECT count(*) FROM dangerous_objects WHERE hazard_class = 'HYDRAULIC'"));
+        Assert.Equal("33", await ScalarAsync("SELECT count(*) FROM dangerous_objects WHERE external_ref LIKE 'GPPD:%'"));
+        Assert.Equal("4", await ScalarAsync("SELECT count(*) FROM dangerous_objects WHERE external_ref LIKE 'GPPD:%' AND hazard_class = 'HYDRAULIC'"));
         Assert.Equal("0", await ScalarAsync("SELECT count(*) FROM territories WHERE NOT ST_IsValid(geom)"));
     }
 
