@@ -54,14 +54,17 @@ function collect(c, payload, { until = () => false, onStart = () => {} } = {}) {
   });
 }
 
-/** Fires `trigger` every 250 ms until the subscription has delivered something: no race with subscription start. */
+/**
+ * Fires `trigger` every 250 ms until `until` holds: there is no acknowledgement of a subscription starting, and
+ * events of other clients' changes may arrive first.
+ */
 async function subscribeAndTrigger(c, payload, trigger, until) {
-  let delivered = false;
+  let done = false;
   let timer;
   const pending = collect(c, payload, {
-    until: (results) => { delivered = results.length > 0; return until(results); },
+    until: (results) => { done = until(results); return done; },
     onStart: () => {
-      const fire = async () => { if (!delivered) { await trigger(); timer = setTimeout(fire, 250); } };
+      const fire = async () => { if (!done) { await trigger(); timer = setTimeout(fire, 250); } };
       timer = setTimeout(fire, 50);
     },
   });
@@ -111,9 +114,9 @@ const scenarios = {
     try {
       const results = await subscribeAndTrigger(
         first,
-        { query: 'subscription { events(kinds: ["REGIME_DECLARED"]) { id } }' },
+        { query: 'subscription { events(kinds: ["REGIME_DECLARED"]) { id entityId } }' },
         () => declare('710000000', 'HIGH_READINESS', 'before disconnect'),
-        (r) => r.length >= 1,
+        (r) => r.some((x) => x.data.events.entityId === '710000000'),
       );
       lastSeen = results.at(-1).data.events.id;
     } finally { await first.dispose(); }

@@ -36,6 +36,8 @@ internal sealed partial class CrsTransformer(NpgsqlDataSource db)
     public async Task<Geometry> ToWgs84Async(Geometry geometry, int epsg, string argument, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(geometry);
+        // Refused up front, cached transform or not, so a cancelled caller never gets a result.
+        ct.ThrowIfCancellationRequested();
         if (epsg <= 0)
         {
             throw new DispatchException(ErrorCodes.UnknownCrs, $"EPSG:{epsg} is not a coordinate reference system code; codes are positive", argument);

@@ -135,7 +135,8 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
             await trigger();
             try
             {
-                return (await ws.ReceiveTypeAsync("next", TimeSpan.FromMilliseconds(500)))["payload"]!["data"]!["events"]!;
+                var next = await ws.ReceiveTypeAsync("next", TimeSpan.FromMilliseconds(500));
+                return next["payload"]?["data"]?["events"] ?? throw new InvalidOperationException($"event without data: {next.ToJsonString()}");
             }
             catch (OperationCanceledException)
             {
