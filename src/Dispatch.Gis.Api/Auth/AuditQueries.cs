@@ -65,19 +65,14 @@ internal static class AuditQueries
         {
             while (await reader.ReadAsync(ct))
             {
-                rows.Add(new AuditRecord(reader.GetInt64(0), reader.GetDateTime(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5),
-                    reader.GetString(6), JsonDocument.Parse(reader.GetString(7)).RootElement, reader.GetString(8), Text(reader, 9),
-                    Text(reader, 10), Text(reader, 11), Text(reader, 12)));
+                rows.Add(new AuditRecord(reader.GetInt64(0), reader.GetDateTime(1), Db.TextOrNull(reader, 2), Db.TextOrNull(reader, 3), Db.TextOrNull(reader, 4), Db.TextOrNull(reader, 5),
+                    reader.GetString(6), JsonDocument.Parse(reader.GetString(7)).RootElement, reader.GetString(8), Db.TextOrNull(reader, 9),
+                    Db.TextOrNull(reader, 10), Db.TextOrNull(reader, 11), Db.TextOrNull(reader, 12)));
             }
         }
 
-        var hasNext = rows.Count > page.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
-        return new Connection<AuditRecord>(rows, hasNext, r => Paging.EncodeCursor(r.Id.ToString(CultureInfo.InvariantCulture)), async token =>
+        return Connection<AuditRecord>.Page(rows, page, r => Paging.EncodeCursor(r.Id.ToString(CultureInfo.InvariantCulture)), async token =>
         {
             await using var count = db.CreateCommand(countSql);
             count.Parameters.AddRange(countParameters.Select(p => p.Clone()).ToArray());
@@ -126,7 +121,6 @@ internal static class AuditQueries
         return where;
     }
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
 
 internal sealed class AuditOutcomeGraphType : EnumerationGraphType<AuditOutcome>

@@ -30,20 +30,15 @@ internal static class DangerousObjectDb
         var countSql = $"SELECT count(*) FROM dangerous_objects o{where.Sql}";
         var countParameters = where.Parameters;
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        if (filter.Paging.After is { } after)
+        if (filter.Paging.AfterGuid is { } after)
         {
-            where.Add("o.id > {0}", Guid.TryParse(after, out var id) ? id : throw new BadUserInputException("after is not a cursor this service issued", "after"));
+            where.Add("o.id > {0}", after);
         }
 
         var limit = where.Parameter(filter.Paging.First + 1);
         var rows = await ReadAsync(db, $"SELECT {Columns}, {distance} FROM dangerous_objects o{where.Sql} ORDER BY o.id LIMIT {limit}", where.Parameters, ct);
-        var hasNext = rows.Count > filter.Paging.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
-        return new Connection<DangerousObject>(rows, hasNext, o => Paging.EncodeCursor(o.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<DangerousObject>.Page(rows, filter.Paging, o => Paging.EncodeCursor(o.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     private static SqlConditions Conditions(DangerousObjectFilter filter)
@@ -166,10 +161,9 @@ internal static class DangerousObjectDb
 
     /// <summary>Maps the <see cref="Columns"/> plus a distance column, starting at <paramref name="at"/>.</summary>
     internal static DangerousObject Map(NpgsqlDataReader r, int at) => new(
-        r.GetGuid(at), Text(r, at + 1), r.GetString(at + 2), DbEnum.Parse<HazardClass>(r.GetString(at + 3)), r.GetString(at + 4), Text(r, at + 5),
-        r.IsDBNull(at + 6) ? null : r.GetDouble(at + 6), r.IsDBNull(at + 7) ? null : r.GetFieldValue<Geometry>(at + 7), Text(r, at + 8),
-        JsonDocument.Parse(r.GetString(at + 9)).RootElement, JsonDocument.Parse(r.GetString(at + 10)).RootElement, Text(r, at + 11), r.GetString(at + 12),
+        r.GetGuid(at), Db.TextOrNull(r, at + 1), r.GetString(at + 2), DbEnum.Parse<HazardClass>(r.GetString(at + 3)), r.GetString(at + 4), Db.TextOrNull(r, at + 5),
+        r.IsDBNull(at + 6) ? null : r.GetDouble(at + 6), r.IsDBNull(at + 7) ? null : r.GetFieldValue<Geometry>(at + 7), Db.TextOrNull(r, at + 8),
+        JsonDocument.Parse(r.GetString(at + 9)).RootElement, JsonDocument.Parse(r.GetString(at + 10)).RootElement, Db.TextOrNull(r, at + 11), r.GetString(at + 12),
         r.IsDBNull(at + 13) ? null : r.GetDouble(at + 13));
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -10,6 +10,18 @@ namespace Dispatch.Gis.GraphQL;
 internal sealed record Connection<T>(IReadOnlyList<T> Nodes, bool HasNextPage, Func<T, string> CursorOf, Func<CancellationToken, Task<long>> CountAsync)
 {
     public string? EndCursor => Nodes.Count == 0 ? null : CursorOf(Nodes[^1]);
+
+    /// <summary>A page from rows read with LIMIT first + 1: the extra row only says that a next page exists.</summary>
+    public static Connection<T> Page(List<T> rows, Paging paging, Func<T, string> cursorOf, Func<CancellationToken, Task<long>> countAsync)
+    {
+        var hasNext = rows.Count > paging.First;
+        if (hasNext)
+        {
+            rows.RemoveRange(paging.First, rows.Count - paging.First);
+        }
+
+        return new Connection<T>(rows, hasNext, cursorOf, countAsync);
+    }
 }
 
 internal sealed record Edge<T>(string Cursor, T Node);
@@ -32,6 +44,10 @@ internal sealed record Paging(int First, string? After)
 
         return new Paging(size, after is null ? null : DecodeCursor(after));
     }
+
+    /// <summary>The cursor of a list keyed by uuid.</summary>
+    public Guid? AfterGuid => After is null ? null
+        : Guid.TryParse(After, out var id) ? id : throw new BadUserInputException("after is not a cursor this service issued", "after");
 
     public static string EncodeCursor(string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes("k:" + key));
 

@@ -25,13 +25,8 @@ internal static class ServiceDb
 
         var limit = where.Parameter(filter.Paging.First + 1);
         var rows = await ReadAsync(db, $"SELECT {ServiceSql.Columns} FROM duty_services s{where.Sql} ORDER BY s.code LIMIT {limit}", where.Parameters, ct);
-        var hasNext = rows.Count > filter.Paging.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
-        return new Connection<DutyService>(rows, hasNext, s => Paging.EncodeCursor(s.Code), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<DutyService>.Page(rows, filter.Paging, s => Paging.EncodeCursor(s.Code), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     private static SqlConditions Conditions(ServiceFilter filter)

@@ -13,6 +13,8 @@ internal static class Db
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    public static string? TextOrNull(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     public static NpgsqlParameter Nullable(string? value) =>
         new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 }

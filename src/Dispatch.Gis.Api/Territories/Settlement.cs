@@ -52,13 +52,8 @@ internal static class SettlementDb
         await using var cmd = db.CreateCommand($"SELECT {Columns}, {distance} FROM settlements s{where.Sql} ORDER BY s.population DESC, s.id DESC LIMIT {limit}");
         cmd.Parameters.AddRange(where.Parameters);
         var rows = await ReadAsync(cmd, ct);
-        var hasNext = rows.Count > filter.Paging.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
-        return new Connection<Settlement>(rows, hasNext, s => Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Population}:{s.Id}")),
+        return Connection<Settlement>.Page(rows, filter.Paging, s => Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Population}:{s.Id}")),
             token => Db.CountAsync(db, countSql, countParameters, token));
     }
 

@@ -13,13 +13,8 @@ internal static class TerritoryDb
     {
         var (sql, parameters) = TerritorySql.List(filter);
         var rows = await ReadAsync(db, sql, parameters, ct);
-        var hasNext = rows.Count > filter.Paging.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
-        return new Connection<Territory>(rows, hasNext, t => Paging.EncodeCursor(t.Kato), token => CountAsync(db, filter, token));
+        return Connection<Territory>.Page(rows, filter.Paging, t => Paging.EncodeCursor(t.Kato), token => CountAsync(db, filter, token));
     }
 
     public static async Task<long> CountAsync(NpgsqlDataSource db, TerritoryFilter filter, CancellationToken ct)

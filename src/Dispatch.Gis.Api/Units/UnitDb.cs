@@ -16,14 +16,9 @@ internal static class UnitDb
     {
         var (sql, parameters) = UnitSql.List(filter);
         var rows = await ReadAsync(db, sql, parameters, ct);
-        var hasNext = rows.Count > filter.Paging.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
         var (countSql, countParameters) = UnitSql.Count(filter);
-        return new Connection<Unit>(rows, hasNext, u => Paging.EncodeCursor(u.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<Unit>.Page(rows, filter.Paging, u => Paging.EncodeCursor(u.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     public static async Task<List<Unit>> NearestAsync(NpgsqlDataSource db, UnitFilter filter, Point point, int first, double? maxMeters, CancellationToken ct)

@@ -12,14 +12,9 @@ internal static class ZoneDb
     {
         var (sql, parameters) = ZoneSql.List(filter);
         var rows = await ReadAsync(db, sql, parameters, ct);
-        var hasNext = rows.Count > filter.Paging.First;
-        if (hasNext)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
 
         var (countSql, countParameters) = ZoneSql.Count(filter);
-        return new Connection<Zone>(rows, hasNext, z => Paging.EncodeCursor(z.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<Zone>.Page(rows, filter.Paging, z => Paging.EncodeCursor(z.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     public static async Task<IDictionary<Guid, Zone>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
@@ -48,8 +43,8 @@ internal static class ZoneDb
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new ZoneVersion(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), Text(reader, 3), Text(reader, 4),
-                reader.GetDouble(5), reader.GetDouble(6), Text(reader, 7), reader.GetString(8), reader.GetDateTime(9)));
+            rows.Add(new ZoneVersion(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), Db.TextOrNull(reader, 3), Db.TextOrNull(reader, 4),
+                reader.GetDouble(5), reader.GetDouble(6), Db.TextOrNull(reader, 7), reader.GetString(8), reader.GetDateTime(9)));
         }
 
         return rows.GroupBy(v => v.ZoneId).ToDictionary(g => g.Key, g => (IReadOnlyList<ZoneVersion>)g.ToList());
@@ -154,7 +149,7 @@ internal static class ZoneDb
             throw new DispatchException(ErrorCodes.NotFound, "no such zone", "zone");
         }
 
-        return (reader.GetInt32(0), DbEnum.Parse<ZoneStatus>(reader.GetString(1)), Text(reader, 2), reader.GetFieldValue<Geometry>(3));
+        return (reader.GetInt32(0), DbEnum.Parse<ZoneStatus>(reader.GetString(1)), Db.TextOrNull(reader, 2), reader.GetFieldValue<Geometry>(3));
     }
 
     private static async Task<(double Added, double Removed)> InsertVersionAsync(WriteTransaction tx, Guid zone, int version, Geometry shape, Geometry? previous,
@@ -201,7 +196,7 @@ internal static class ZoneDb
         while (await reader.ReadAsync(ct))
         {
             rows.Add(new Zone(reader.GetGuid(0), DbEnum.Parse<ZoneKind>(reader.GetString(1)), reader.GetString(2), DbEnum.Parse<Hazard>(reader.GetString(3)),
-                DbEnum.Parse<ZoneStatus>(reader.GetString(4)), reader.GetInt32(5), Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetGuid(7),
+                DbEnum.Parse<ZoneStatus>(reader.GetString(4)), reader.GetInt32(5), Db.TextOrNull(reader, 6), reader.IsDBNull(7) ? null : reader.GetGuid(7),
                 reader.GetString(8), reader.GetDateTime(9), reader.GetDateTime(10), reader.GetDouble(11), reader.IsDBNull(12) ? null : reader.GetDouble(12)));
         }
 
@@ -224,5 +219,4 @@ internal static class ZoneDb
         return pairs.GroupBy(p => p.Zone).ToDictionary(g => g.Key, g => (IReadOnlyList<T>)g.Select(p => p.Item).ToList());
     }
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

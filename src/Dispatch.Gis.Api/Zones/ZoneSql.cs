@@ -35,9 +35,9 @@ internal static class ZoneSql
     {
         var where = Conditions(filter);
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        if (filter.Paging.After is { } after)
+        if (filter.Paging.AfterGuid is { } after)
         {
-            where.Add("z.id > {0}", Guid.TryParse(after, out var id) ? id : throw new BadUserInputException("after is not a cursor this service issued", "after"));
+            where.Add("z.id > {0}", after);
         }
 
         var limit = where.Parameter(filter.Paging.First + 1);
