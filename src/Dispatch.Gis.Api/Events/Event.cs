@@ -29,9 +29,15 @@ internal sealed record StoredEvent(
 /// What a subscriber gets: the kinds it asked for (null = all), within its token's territories. Events without a
 /// territory go only to nationwide tokens.
 /// </summary>
-internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope)
+internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope, Geometry? Area = null)
 {
     public static readonly EventFilter All = new(null, Auth.TerritoryScope.All);
 
-    public bool Matches(StoredEvent e) => (Kinds is null || Kinds.Contains(e.Kind)) && Scope.Covers(e.TerritoryKato);
+    // Prepared once per subscriber: every live event is tested against the same area.
+    private readonly NetTopologySuite.Geometries.Prepared.IPreparedGeometry? _area =
+        Area is null ? null : NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(Area);
+
+    /// <summary>Events without a place never match an area filter.</summary>
+    public bool Matches(StoredEvent e) =>
+        (Kinds is null || Kinds.Contains(e.Kind)) && Scope.Covers(e.TerritoryKato) && (_area is null || (e.Geometry is { } g && _area.Intersects(g)));
 }

@@ -74,6 +74,11 @@ internal static class EventLog
             where.Add(Territories.TerritorySql.ScopeCondition("territory_kato"), (object)scope);
         }
 
+        if (filter.Area is { } area)
+        {
+            where.Add("ST_Intersects(geom, {0})", area);
+        }
+
         var limitParameter = where.Parameter(limit);
         await using var cmd = db.CreateCommand($"SELECT {Columns} FROM events{where.Sql} ORDER BY id LIMIT {limitParameter}");
         cmd.Parameters.AddRange(where.Parameters);

@@ -16,19 +16,25 @@ internal sealed class EventOptions
 
 internal static class EventSubscriptions
 {
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, CallerQuotas quotas, ILogger logger)
+    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, CallerQuotas quotas,
+        Geo.SpatialArguments spatial, ILogger logger)
     {
         root.Field<NonNullGraphType<EventGraphType>>("events")
             .Description("Every event, or those of the given kinds: first all after `after` (when given) from the log, then live ones.")
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("kinds", "Only these kinds (e.g. REGIME_DECLARED); all when absent.")
             .Argument<IdGraphType>("after", "Resume after this event id: every later event is delivered, none twice.")
+            .Argument<Geo.GeometryGraphType>("area", "Only events whose place intersects this area (alerts for a map view or a district).")
+            .Argument<IntGraphType>("crs", "EPSG code of area (default 4326).")
             .AllowRoles(AccessRules.Readers)
             .ResolveStreamAsync(async ctx =>
             {
                 var kinds = ctx.GetArgument<List<string>?>("kinds");
                 var after = await ParseAfterAsync(db, ctx.GetArgument<string?>("after"), ctx.CancellationToken);
                 var caller = ctx.Caller();
-                var filter = new EventFilter(kinds?.ToHashSet(StringComparer.Ordinal), caller.Scope);
+                var area = ctx.GetArgument<NetTopologySuite.Geometries.Geometry?>("area") is { } shape
+                    ? await spatial.GeometryAsync(shape, ctx.GetArgument<int?>("crs") ?? Geo.GeoJson.Wgs84, "area", ctx.CancellationToken)
+                    : null;
+                var filter = new EventFilter(kinds?.ToHashSet(StringComparer.Ordinal), caller.Scope, area);
                 var flow = ctx.RequestServices?.GetService<OperationFlowControl>();
                 var quota = quotas.TakeSubscription(caller);
                 return new EventStream(db, hub, filter, after, options.Value.SubscriberQueueCapacity, flow, logger).Holding(quota);

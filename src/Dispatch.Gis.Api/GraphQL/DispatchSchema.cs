@@ -64,10 +64,11 @@ internal sealed class MutationType : ObjectGraphType
 
 internal sealed class SubscriptionType : ObjectGraphType
 {
-    public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, CallerQuotas quotas, ILogger<SubscriptionType> logger)
+    public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, CallerQuotas quotas, SpatialArguments spatial,
+        ILogger<SubscriptionType> logger)
     {
         Name = "Subscription";
-        EventSubscriptions.AddTo(this, db, hub, events, quotas, logger);
+        EventSubscriptions.AddTo(this, db, hub, events, quotas, spatial, logger);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }

@@ -58,6 +58,25 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_area_subscription_gets_only_the_events_whose_place_meets_the_area()
+    {
+        // A square around Oskemen (East Kazakhstan); Mangystau lies 2,000 km to the west.
+        var area = Seed.Square(82.6, 49.95, 0.2);
+        await using var ws = await RawWebSocket.ConnectAsync(api.BaseAddress);
+        await ws.InitAsync(api.OfficerToken);
+        await ws.ReceiveTypeAsync("connection_ack");
+        await ws.SendAsync(new { id = "area", type = "subscribe", payload = new { query = "subscription ($a: Geometry) { events(kinds: [\"REGIME_DECLARED\"], area: $a) { entityId } }", variables = new { a = area } } });
+
+        var received = await ReceiveWhileTriggeringAsync(ws, async () =>
+        {
+            await DeclareAsync(api.GraphQL, "470000000", "HIGH_READINESS", "far away");
+            await DeclareAsync(api.GraphQL, "630000000", "HIGH_READINESS", "inside the area");
+        });
+
+        Assert.Equal("630000000", received["entityId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task After_beyond_the_newest_event_is_refused()
     {
         await using var ws = await RawWebSocket.ConnectAsync(api.BaseAddress);
