@@ -1,4 +1,5 @@
 using Dispatch.Gis.Auth;
+using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.ReferenceData;
@@ -23,10 +24,12 @@ internal static class DispatchApp
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section);
         builder.Services.AddDispatchDatabase(builder.Configuration);
         builder.Services.AddDispatchReferenceData();
+        builder.Services.AddDispatchDemoData();
+        // Registered before anything that reads the schema: hosted services start in this order.
+        builder.Services.AddHostedService<StartupTasks>();
         builder.Services.AddDispatchAuth(builder.Configuration, builder.Environment);
         builder.Services.AddDispatchEvents();
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
-        builder.Services.AddHostedService<StartupTasks>();
         builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
 
         var app = builder.Build();
@@ -49,4 +52,7 @@ internal sealed class DispatchOptions
 
     /// <summary>Import data/reference at start-up when the database has no territories yet.</summary>
     public bool ImportReferenceDataOnStart { get; set; } = true;
+
+    /// <summary>Load the synthetic Almaty demo set (data/demo) at start-up, after the reference import; idempotent.</summary>
+    public bool LoadDemoData { get; set; }
 }

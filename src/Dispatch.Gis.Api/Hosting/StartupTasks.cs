@@ -1,3 +1,4 @@
+using Dispatch.Gis.DemoData;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Dispatch.Gis.Hosting;
 /// Migrates and, on an empty database, imports reference data before the server takes requests:
 /// hosted services start before Kestrel, so nobody sees a half-built schema.
 /// </summary>
-internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer, IOptions<DispatchOptions> options, ILogger<StartupTasks> logger)
+internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer, DemoDataLoader demo, IOptions<DispatchOptions> options,
+    ILogger<StartupTasks> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -25,6 +27,11 @@ internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer
             {
                 logger.LogInformation("Reference data imported: {@Report}", report);
             }
+        }
+
+        if (options.Value.LoadDemoData)
+        {
+            await demo.LoadAsync(cancellationToken);
         }
     }
 
