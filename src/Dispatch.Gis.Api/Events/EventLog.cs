@@ -83,6 +83,11 @@ internal static class EventLog
         await using var cmd = db.CreateCommand($"SELECT {Columns} FROM events{where.Sql} ORDER BY id LIMIT {limitParameter}");
         cmd.Parameters.AddRange(where.Parameters);
 
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<List<StoredEvent>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(ct))
@@ -97,6 +102,13 @@ internal static class EventLog
         }
 
         return events;
+    }
+
+    public static async Task<List<StoredEvent>> ByIdsAsync(NpgsqlDataSource db, long[] ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM events WHERE id = ANY($1) ORDER BY id");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+        return await ReadAsync(cmd, ct);
     }
 
     public static async Task<long> LastIdAsync(NpgsqlDataSource db, CancellationToken ct)

@@ -1,0 +1,229 @@
+using Dispatch.Gis.Auth;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dispatch.Gis.Incidents;
+
+internal sealed record IncidentInput(DateTime ReceivedAt, IncidentChannel Channel, string? CallerName, string? CallerPhone, Guid? ReportedByService,
+    Point Location, string? Address, string Description, string? PreliminaryType, int? Urgency);
+
+internal sealed record IncidentFilter(TerritoryScope Scope, string? Territory, IncidentStatus? Status, DateTime? From, DateTime? To, Paging Paging);
+
+internal static class IncidentDb
+{
+    public const string Columns = """
+        i.id, i.number, i.received_at, i.channel, i.caller_name, i.caller_phone, i.reported_by_service, i.location, i.address, i.territory_kato,
+        i.description, i.preliminary_type, i.urgency, i.status, i.origin, i.type, i.scale, i.zone_extent, i.suggested_scale, i.rule_version,
+        i.classified_by, i.classified_at, i.created_by
+        """;
+
+    public static async Task<Guid> CreateAsync(WriteTransaction tx, IncidentInput input, string actor, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            INSERT INTO incidents (received_at, channel, caller_name, caller_phone, reported_by_service, location, address, territory_kato,
+                                   description, preliminary_type, urgency, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7,
+                    (SELECT kato FROM territories WHERE level = 'DISTRICT' AND ST_Covers(geom, $6) ORDER BY kato LIMIT 1),
+                    $8, $9, $10, $11)
+            RETURNING id, number, territory_kato
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = input.ReceivedAt });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(input.Channel) });
+        cmd.Parameters.Add(Db.Nullable(input.CallerName));
+        cmd.Parameters.Add(Db.Nullable(input.CallerPhone));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)input.ReportedByService ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = input.Location });
+        cmd.Parameters.Add(Db.Nullable(input.Address));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = input.Description });
+        cmd.Parameters.Add(Db.Nullable(input.PreliminaryType));
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Smallint, Value = (object?)(short?)input.Urgency ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+        Guid id;
+        long number;
+        string? territory;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            (id, number, territory) = (reader.GetGuid(0), reader.GetInt64(1), reader.TextOrNull(2));
+        }
+
+        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
+            [new NewEvent("INCIDENT_RECEIVED", "Incident", id.ToString(),
+                new { incidentId = id, number, channel = DbEnum.Text(input.Channel), input.PreliminaryType, input.Description }, input.Location, territory, actor)], ct);
+        return id;
+    }
+
+    /// <summary>Where the incident's active zones reach (the point alone when it has none).</summary>
+    public static async Task<ZoneExtent> ExtentAsync(WriteTransaction tx, Guid incident, double objectRadiusMeters, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            WITH i AS (SELECT location FROM incidents WHERE id = $1),
+                 z AS (SELECT ST_Union(geom) AS area FROM emergency_zones WHERE incident_id = $1 AND status = 'ACTIVE'),
+                 shape AS (SELECT coalesce(z.area, i.location) AS g, i.location AS p FROM i, z),
+                 regions AS (SELECT t.geom FROM territories t, shape WHERE t.level = 'REGION' AND ST_Intersects(t.geom, shape.g))
+            SELECT (SELECT count(*) FROM territories t, shape WHERE t.level = 'DISTRICT' AND ST_Intersects(t.geom, shape.g)),
+                   (SELECT count(*) FROM regions),
+                   ST_Covers(ST_Buffer(shape.p::geography, $2)::geometry, shape.g),
+                   NOT ST_CoveredBy(shape.g, coalesce((SELECT ST_Union(geom) FROM regions), 'GEOMETRYCOLLECTION EMPTY'::geometry))
+            FROM shape
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = incident });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = objectRadiusMeters });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (districts, regions, withinObject, outside) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(3));
+        return outside ? ZoneExtent.CrossBorder
+            : regions > 1 ? ZoneExtent.SeveralRegions
+            : withinObject ? ZoneExtent.Object
+            : districts > 1 ? ZoneExtent.Region
+            : ZoneExtent.District;
+    }
+
+    public static async Task ClassifyAsync(WriteTransaction tx, Incident incident, Origin origin, string type, Scale scale, ZoneExtent extent, Scale? suggested,
+        string ruleVersion, string actor, CancellationToken ct)
+    {
+        await using (var cmd = tx.Command("""
+            UPDATE incidents SET origin = $2, type = $3, scale = $4, zone_extent = $5, suggested_scale = $6, rule_version = $7,
+                   classified_by = $8, classified_at = clock_timestamp(), status = CASE WHEN status = 'RECEIVED' THEN 'CLASSIFIED' ELSE status END
+            WHERE id = $1
+            """))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = incident.Id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(origin) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = type });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(scale) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(extent) });
+            cmd.Parameters.Add(Db.Nullable(suggested is { } s ? DbEnum.Text(s) : null));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ruleVersion });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
+            [new NewEvent("INCIDENT_CLASSIFIED", "Incident", incident.Id.ToString(),
+                new { incidentId = incident.Id, origin = DbEnum.Text(origin), type, scale = DbEnum.Text(scale), zoneExtent = DbEnum.Text(extent),
+                    suggestedScale = suggested is { } sc ? DbEnum.Text(sc) : null, ruleVersion },
+                incident.Location, incident.TerritoryKato, actor)], ct);
+    }
+
+    /// <summary>Moves the incident to another status under the row lock, or CONFLICT naming what is allowed.</summary>
+    public static async Task<IncidentStatus> SetStatusAsync(WriteTransaction tx, Incident incident, IncidentStatus to, string actor, CancellationToken ct)
+    {
+        IncidentStatus from;
+        await using (var read = tx.Command("SELECT status FROM incidents WHERE id = $1 FOR UPDATE"))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = incident.Id });
+            from = DbEnum.Parse<IncidentStatus>((string)(await read.ExecuteScalarAsync(ct))!);
+        }
+
+        if (from == to)
+        {
+            return from;
+        }
+
+        if (!IncidentTransitions.IsAllowed(from, to))
+        {
+            throw new DispatchException(ErrorCodes.Conflict,
+                $"an incident cannot go from {DbEnum.Text(from)} to {DbEnum.Text(to)}; allowed: {string.Join(", ", IncidentTransitions.From(from).Select(s => DbEnum.Text(s)))}",
+                "status");
+        }
+
+        await using (var update = tx.Command("UPDATE incidents SET status = $2 WHERE id = $1"))
+        {
+            update.Parameters.Add(new NpgsqlParameter { Value = incident.Id });
+            update.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(to) });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
+            [new NewEvent("INCIDENT_STATUS_CHANGED", "Incident", incident.Id.ToString(), new { incidentId = incident.Id, from = DbEnum.Text(from), to = DbEnum.Text(to) },
+                incident.Location, incident.TerritoryKato, actor)], ct);
+        return from;
+    }
+
+    public static async Task<Connection<Incident>> ListAsync(NpgsqlDataSource db, IncidentFilter filter, CancellationToken ct)
+    {
+        var where = new SqlConditions();
+        if (filter.Scope.SqlCodes is { } scope)
+        {
+            where.Add(Territories.TerritorySql.ScopeCondition("i.territory_kato"), (object)scope);
+        }
+
+        if (filter.Territory is { } territory)
+        {
+            where.Add(Territories.TerritorySql.ScopeCondition("i.territory_kato"), (object)new[] { territory });
+        }
+
+        if (filter.Status is { } status)
+        {
+            where.Add("i.status = {0}", DbEnum.Text(status));
+        }
+
+        if (filter.From is { } from)
+        {
+            where.Add("i.received_at >= {0}", from);
+        }
+
+        if (filter.To is { } to)
+        {
+            where.Add("i.received_at <= {0}", to);
+        }
+
+        var countSql = $"SELECT count(*) FROM incidents i{where.Sql}";
+        var countParameters = where.Parameters;
+        if (filter.Paging.AfterGuid is { } after)
+        {
+            where.Add("i.id > {0}", after);
+        }
+
+        var limit = where.Parameter(filter.Paging.First + 1);
+        var rows = await ReadAsync(db, $"SELECT {Columns} FROM incidents i{where.Sql} ORDER BY i.id LIMIT {limit}", where.Parameters, ct);
+        return Connection<Incident>.Page(rows, filter.Paging, i => Paging.EncodeCursor(i.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+    }
+
+    public static async Task<IDictionary<Guid, Incident>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        (await ReadAsync(db, $"SELECT {Columns} FROM incidents i WHERE i.id = ANY($1)", [new NpgsqlParameter { Value = ids.ToArray() }], ct)).ToDictionary(i => i.Id);
+
+    /// <summary>Every event about the incident, in commit order: its own and those that name it in their payload.</summary>
+    public static async Task<IDictionary<Guid, IReadOnlyList<StoredEvent>>> TimelineAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT payload ->> 'incidentId', id FROM events WHERE payload ->> 'incidentId' = ANY($1) ORDER BY id
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.ToString()).ToArray() });
+        var pairs = new List<(Guid Incident, long Event)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                pairs.Add((Guid.Parse(reader.GetString(0)), reader.GetInt64(1)));
+            }
+        }
+
+        var events = pairs.Count == 0 ? [] : (await EventLog.ByIdsAsync(db, pairs.Select(p => p.Event).ToArray(), ct)).ToDictionary(e => e.Id);
+        return pairs.GroupBy(p => p.Incident).ToDictionary(g => g.Key, g => (IReadOnlyList<StoredEvent>)g.Select(p => events[p.Event]).ToList());
+    }
+
+    private static async Task<List<Incident>> ReadAsync(NpgsqlDataSource db, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddRange(parameters);
+        var rows = new List<Incident>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            rows.Add(new Incident(r.GetGuid(0), r.GetInt64(1), r.GetDateTime(2), DbEnum.Parse<IncidentChannel>(r.GetString(3)), r.TextOrNull(4), r.TextOrNull(5),
+                r.IsDBNull(6) ? null : r.GetGuid(6), r.GetFieldValue<Point>(7), r.TextOrNull(8), r.TextOrNull(9), r.GetString(10), r.TextOrNull(11),
+                r.IsDBNull(12) ? null : r.GetInt16(12), DbEnum.Parse<IncidentStatus>(r.GetString(13)),
+                r.TextOrNull(14) is { } o ? DbEnum.Parse<Origin>(o) : null, r.TextOrNull(15), r.TextOrNull(16) is { } s ? DbEnum.Parse<Scale>(s) : null,
+                r.TextOrNull(17) is { } e ? DbEnum.Parse<ZoneExtent>(e) : null, r.TextOrNull(18) is { } ss ? DbEnum.Parse<Scale>(ss) : null, r.TextOrNull(19),
+                r.TextOrNull(20), r.IsDBNull(21) ? null : r.GetDateTime(21), r.GetString(22)));
+        }
+
+        return rows;
+    }
+}
