@@ -1,6 +1,7 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Services;
 using Dispatch.Gis.Units;
 using Dispatch.Gis.Zones;
@@ -33,7 +34,7 @@ internal sealed class QueryType : ObjectGraphType
 {
     public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
         SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones,
-        CallerQuotas quotas, ILogger<QueryType> logger)
+        IncidentLoaders incidents, IOptions<IncidentOptions> incidentOptions, CallerQuotas quotas, ILogger<QueryType> logger)
     {
         Name = "Query";
         TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
@@ -42,6 +43,7 @@ internal sealed class QueryType : ObjectGraphType
         UnitQueries.AddTo(this, db, units, spatial, paging);
         DangerousObjectQueries.AddTo(this, db, objects, spatial, paging);
         ZoneQueries.AddTo(this, db, zones, spatial, paging);
+        IncidentQueries.AddTo(this, db, incidents, paging, incidentOptions);
         AuditQueries.AddTo(this, db, paging);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
@@ -50,14 +52,16 @@ internal sealed class QueryType : ObjectGraphType
 internal sealed class MutationType : ObjectGraphType
 {
     public MutationType(NpgsqlDataSource db, SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects,
-        ZoneLoaders zones, IOptions<UnitOptions> unitOptions, CallerQuotas quotas, ILogger<MutationType> logger)
+        ZoneLoaders zones, IncidentLoaders incidents, ClassificationRules rules, IOptions<UnitOptions> unitOptions, IOptions<IncidentOptions> incidentOptions,
+        CallerQuotas quotas, ILogger<MutationType> logger)
     {
         Name = "Mutation";
         RegimeMutations.AddTo(this, db);
         ServiceMutations.AddTo(this, db, services);
         UnitMutations.AddTo(this, db, units, services, spatial, unitOptions);
         DangerousObjectMutations.AddTo(this, db, objects, spatial);
-        ZoneMutations.AddTo(this, db, zones, spatial);
+        ZoneMutations.AddTo(this, db, zones, spatial, rules);
+        IncidentMutations.AddTo(this, db, incidents, units, services, spatial, rules, incidentOptions);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }

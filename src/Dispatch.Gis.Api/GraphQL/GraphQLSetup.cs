@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Services;
 using Dispatch.Gis.Units;
 using Dispatch.Gis.Zones;
@@ -37,6 +38,11 @@ internal static class GraphQLSetup
         services.AddSingleton<UnitLoaders>();
         services.AddSingleton<DangerousObjectLoaders>();
         services.AddSingleton<ZoneLoaders>();
+        services.AddSingleton<IncidentLoaders>();
+        services.AddSingleton(_ => ClassificationRules.Load(ClassificationRules.DefaultPath));
+        services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section)
+            .Validate(o => o.RoadFactor >= 1 && o.ObjectRadiusMeters > 0 && o.ArrivalRadiusMeters > 0, "Dispatch:Incidents settings are out of range")
+            .ValidateOnStart();
         services.AddScoped<RequestLoaders>();
         services.AddScoped<OperationFlowControl>();
         services.AddSingleton<GraphQLRequestExecutor>();

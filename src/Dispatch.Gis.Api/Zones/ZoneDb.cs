@@ -20,6 +20,11 @@ internal static class ZoneDb
     public static async Task<IDictionary<Guid, Zone>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
         (await ReadAsync(db, ZoneSql.ById, [new NpgsqlParameter { Value = ids.ToArray() }], ct)).ToDictionary(z => z.Id);
 
+    public static async Task<IDictionary<Guid, IReadOnlyList<Zone>>> ByIncidentAsync(NpgsqlDataSource db, IReadOnlyList<Guid> incidents, CancellationToken ct) =>
+        (await ReadAsync(db, $"SELECT {ZoneSql.Columns}, NULL::float8 FROM emergency_zones z WHERE z.incident_id = ANY($1) ORDER BY z.created_at",
+            [new NpgsqlParameter { Value = incidents.ToArray() }], ct))
+            .GroupBy(z => z.IncidentId!.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<Zone>)g.ToList());
+
     public static async Task<IDictionary<Guid, string>> GeometryByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, double simplifyMeters, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(ZoneSql.GeometryById);

@@ -32,6 +32,9 @@ internal sealed class ZoneLoaders(NpgsqlDataSource db)
         RequestLoaders.Of(ctx).Get<Guid, Zone?>("ZoneById",
             async (keys, ct) => (await ZoneDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Zone?)p.Value), null).Load(id);
 
+    public IDataLoaderResult<IReadOnlyList<Zone>> ZonesByIncidentId(IResolveFieldContext ctx, Guid incident) =>
+        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Zone>>("ZonesByIncidentId", (keys, ct) => ZoneDb.ByIncidentAsync(db, keys, ct), []).Load(incident);
+
     public IDataLoaderResult<string> GeometryById(IResolveFieldContext ctx, Guid id, double simplifyMeters) =>
         RequestLoaders.Of(ctx).Get<Guid, string>($"ZoneGeometryById:{simplifyMeters:R}",
             (keys, ct) => ZoneDb.GeometryByIdAsync(db, keys, simplifyMeters, ct), "null").Load(id);

@@ -26,7 +26,7 @@ internal sealed class CreateZoneInputGraphType : InputObjectGraphType
 
 internal static class ZoneMutations
 {
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, ZoneLoaders loaders, SpatialArguments spatial)
+    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, ZoneLoaders loaders, SpatialArguments spatial, Incidents.ClassificationRules rules)
     {
         root.Field<NonNullGraphType<ZoneGraphType>>("createZone")
             .Argument<NonNullGraphType<CreateZoneInputGraphType>>("input")
@@ -45,9 +45,10 @@ internal static class ZoneMutations
                 var territory = await ZoneDb.MainTerritoryAsync(tx, shape, ctx.CancellationToken);
                 ctx.AuditTerritory(territory);
                 RequireScope(ctx.Caller(), territory);
-                var id = await ZoneDb.CreateAsync(tx, (ZoneKind)input["kind"]!, name, (Hazard)input["hazard"]!, shape, territory,
-                    input.GetValueOrDefault("incident") is { } incident ? Guid.Parse(incident.ToString()!) : null, input.GetValueOrDefault("note") as string,
-                    ctx.Caller().Name, ctx.CancellationToken);
+                var incident = input.GetValueOrDefault("incident") is { } given ? Guid.Parse(given.ToString()!) : (Guid?)null;
+                var id = await ZoneDb.CreateAsync(tx, (ZoneKind)input["kind"]!, name, (Hazard)input["hazard"]!, shape, territory, incident,
+                    input.GetValueOrDefault("note") as string, ctx.Caller().Name, ctx.CancellationToken);
+                await OfferAsUpdateAsync(tx, rules, id, 1, name, (Hazard)input["hazard"]!, territory, incident, "drawn", ctx);
                 await tx.CommitAsync(ctx.CancellationToken);
                 return (await ZoneDb.ByIdAsync(db, [id], ctx.CancellationToken))[id];
             });
@@ -67,7 +68,10 @@ internal static class ZoneMutations
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
                 var territory = await ZoneDb.MainTerritoryAsync(tx, shape, ctx.CancellationToken);
                 RequireScope(ctx.Caller(), territory);
-                await ZoneDb.UpdateAsync(tx, zone, shape, ctx.GetArgument<int?>("expectedVersion"), ctx.GetArgument<string?>("note"), ctx.Caller().Name, ctx.CancellationToken);
+                var (version, added, removed) = await ZoneDb.UpdateAsync(tx, zone, shape, ctx.GetArgument<int?>("expectedVersion"), ctx.GetArgument<string?>("note"),
+                    ctx.Caller().Name, ctx.CancellationToken);
+                await OfferAsUpdateAsync(tx, rules, zone.Id, version, zone.Name, zone.Hazard, territory, zone.IncidentId,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"redrawn: +{added:F2} km², −{removed:F2} km²"), ctx);
                 await tx.CommitAsync(ctx.CancellationToken);
                 return (await ZoneDb.ByIdAsync(db, [zone.Id], ctx.CancellationToken))[zone.Id];
             });
@@ -81,9 +85,35 @@ internal static class ZoneMutations
                 var zone = await RequireZoneAsync(ctx, loaders);
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
                 await ZoneDb.CloseAsync(tx, zone, ctx.GetArgument<string?>("note"), ctx.Caller().Name, ctx.CancellationToken);
+                await OfferAsUpdateAsync(tx, rules, zone.Id, zone.Version, zone.Name, zone.Hazard, zone.TerritoryKato, zone.IncidentId, "closed", ctx);
                 await tx.CommitAsync(ctx.CancellationToken);
                 return zone with { Status = ZoneStatus.Closed };
             });
+    }
+
+    /// <summary>
+    /// Every change of an emergency zone goes to the partners of the matching profile as a situation update
+    /// (Rules §5.2), in the same transaction as the change.
+    /// </summary>
+    private static async Task OfferAsUpdateAsync(WriteTransaction tx, Incidents.ClassificationRules rules, Guid zone, int version, string name, Hazard hazard,
+        string? territory, Guid? incident, string what, IResolveFieldContext ctx)
+    {
+        if (territory is null)
+        {
+            return;
+        }
+
+        var domain = hazard switch
+        {
+            Hazard.Radiation => Incidents.SituationDomain.Radiation,
+            Hazard.Chemical => Incidents.SituationDomain.Chemical,
+            Hazard.Biological => Incidents.SituationDomain.Biological,
+            Hazard.Ecological or Hazard.Flood => Incidents.SituationDomain.Ecological,
+            Hazard.Fire => Incidents.SituationDomain.Fire,
+            _ => Incidents.SituationDomain.Other,
+        };
+        await Incidents.SituationDb.SendAsync(tx, territory, zone, version, incident, domain, $"Zone \"{name}\" version {version}: {what}.",
+            rules.Recipients(domain), ctx.Caller().Name, ctx.CancellationToken);
     }
 
     private static async Task<Zone> RequireZoneAsync(IResolveFieldContext ctx, ZoneLoaders loaders)

@@ -18,7 +18,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
 
     /// <summary>Things to aim at, one set inside the caller's territory and one outside, made once per run.</summary>
     private sealed record Place(string Territory, double[] Point, (string Id, string Code, string[] Channels) Service, string Unit,
-        string Shift, string ShiftChannel, string Zone, string DangerousObject);
+        string Shift, string ShiftChannel, string Zone, string DangerousObject, string Incident);
 
     private sealed record World(Place In, Place Out);
 
@@ -74,6 +74,46 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["updateZoneGeometry"] = new(
             "mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
             (_, p) => Task.FromResult<object>(new { z = p.Zone, g = Seed.Square(p.Point[0], p.Point[1], 0.01 + Random.Shared.NextDouble() / 1000) }), Officers),
+        ["reportIncident"] = new(
+            "mutation ($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { channel = "CALL", location = Seed.Point(p.Point[0], p.Point[1]), description = "matrix", preliminaryType = "FIRE" } }),
+            [Role.DutyOfficer112, Role.PartnerOfficer]),
+        ["classifyIncident"] = new(
+            "mutation ($i: ID!) { classifyIncident(incident: $i, origin: MAN_MADE, type: \"FIRE\", scale: OBJECT) { status } }",
+            (_, p) => Task.FromResult<object>(new { i = p.Incident }), Officers),
+        ["setIncidentStatus"] = new(
+            "mutation ($i: ID!) { setIncidentStatus(incident: $i, status: CLOSED) { status } }",
+            async (seed, p) => new { i = await seed.IncidentAsync(p.Point) }, Officers),
+        ["dispatchUnits"] = new(
+            "mutation ($i: ID!, $u: [ID!]!) { dispatchUnits(incident: $i, units: $u) { id } }",
+            async (seed, p) => new { i = p.Incident, u = new[] { await seed.UnitAsync(p.Service.Id, p.Point) } }, Officers),
+        ["requestForces"] = new(
+            "mutation ($i: ID!, $s: ID!) { requestForces(incident: $i, service: $s, personnel: 6, note: \"matrix\") { id } }",
+            (_, p) => Task.FromResult<object>(new { i = p.Incident, s = p.Service.Id }), Officers),
+        ["acknowledgeForceRequest"] = new(
+            "mutation ($r: ID!) { acknowledgeForceRequest(request: $r) { status } }",
+            async (seed, p) => new { r = await seed.ForceRequestAsync(p.Incident, p.Service.Id) }, [Role.PartnerOfficer]),
+        ["fulfilForceRequest"] = new(
+            "mutation ($r: ID!, $u: [ID!]!) { fulfilForceRequest(request: $r, units: $u) { status } }",
+            async (seed, p) => new { r = await seed.ForceRequestAsync(p.Incident, p.Service.Id), u = new[] { await seed.UnitAsync(p.Service.Id, p.Point) } },
+            [Role.PartnerOfficer]),
+        ["reportDeployment"] = new(
+            "mutation ($d: ID!, $r: DeploymentReportInput!) { reportDeployment(deployment: $d, report: $r) { departedAt } }",
+            async (seed, p) => new
+            {
+                d = await seed.DeploymentAsync(p.Incident, await seed.UnitAsync(p.Service.Id, p.Point)),
+                r = new { clientReportId = Seed.Unique("R"), departedAt = DateTime.UtcNow.ToString("O") },
+            },
+            [Role.PartnerOfficer, Role.DutyOfficer112]),
+        ["setReadiness"] = new(
+            "mutation ($s: ID!, $u: [ID!]!) { setReadiness(service: $s, units: $u, status: HIGH_READINESS, personnel: 4) { status } }",
+            (_, p) => Task.FromResult<object>(new { s = p.Service.Id, u = new[] { p.Unit } }), [Role.PartnerOfficer, Role.DutyOfficer112]),
+        ["sendSituationUpdate"] = new(
+            "mutation ($t: String!) { sendSituationUpdate(territory: $t, domain: CHEMICAL, text: \"matrix\") { id } }",
+            (_, p) => Task.FromResult<object>(new { t = p.Territory }), Officers),
+        ["acknowledgeSituationUpdate"] = new(
+            "mutation ($u: ID!) { acknowledgeSituationUpdate(update: $u) }",
+            async (seed, p) => new { u = await seed.SituationUpdateAsync(p.Territory) }, [Role.PartnerOfficer]),
         ["closeZone"] = new(
             "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
             async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),
@@ -117,7 +157,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         var shift = await seed.StartShiftAsync(territory);
         var channel = shift["partners"]!.AsArray().First(p => p!["partner"]!["id"]!.GetValue<string>() == service.Id)!["checks"]![0]!["channel"]!["id"]!.GetValue<string>();
         return new Place(territory, point, service, unit, shift["id"]!.GetValue<string>(), channel,
-            await seed.ZoneAsync(Seed.Square(point[0], point[1], 0.01)), await seed.DangerousObjectAsync(point));
+            await seed.ZoneAsync(Seed.Square(point[0], point[1], 0.01)), await seed.DangerousObjectAsync(point), await seed.IncidentAsync(point));
     }
 
     [Fact]

@@ -73,6 +73,26 @@ public sealed class Seed(GraphQLClient officer)
         return data["upsertDangerousObject"]!["id"]!.GetValue<string>();
     }
 
+    public async Task<string> IncidentAsync(double[] at, string type = "FIRE", string description = "test incident")
+    {
+        var data = await officer.QueryAsync("""
+            mutation ($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }
+            """, new { i = new { channel = "CALL", location = Point(at[0], at[1]), description, preliminaryType = type, urgency = 2 } });
+        return data["reportIncident"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<string> DeploymentAsync(string incident, string unit) =>
+        (await officer.QueryAsync("mutation ($i: ID!, $u: [ID!]!) { dispatchUnits(incident: $i, units: $u) { id } }", new { i = incident, u = new[] { unit } }))
+            ["dispatchUnits"]![0]!["id"]!.GetValue<string>();
+
+    public async Task<string> ForceRequestAsync(string incident, string service) =>
+        (await officer.QueryAsync("mutation ($i: ID!, $s: ID!) { requestForces(incident: $i, service: $s, personnel: 4) { id } }", new { i = incident, s = service }))
+            ["requestForces"]!["id"]!.GetValue<string>();
+
+    public async Task<string> SituationUpdateAsync(string territory, string domain = "OTHER") =>
+        (await officer.QueryAsync("mutation ($t: String!, $d: SituationDomain!) { sendSituationUpdate(territory: $t, domain: $d, text: \"test update\") { id } }",
+            new { t = territory, d = domain }))["sendSituationUpdate"]!["id"]!.GetValue<string>();
+
     public async Task<JsonNode> StartShiftAsync(string territory) =>
         (await officer.QueryAsync("mutation ($t: String!) { startShift(territory: $t) { id partners { partner { id code } confirmed checks { channel { id } result } } } }",
             new { t = territory }))["startShift"]!;
