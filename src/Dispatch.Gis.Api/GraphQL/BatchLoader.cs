@@ -90,6 +90,9 @@ internal sealed class RequestLoaders
         where TKey : notnull =>
         (BatchLoader<TKey, T>)_loaders.GetOrAdd(name, _ => new BatchLoader<TKey, T>(fetch, missing));
 
+    /// <summary>Forgets everything loaded so far: after a write, what this request read before is stale.</summary>
+    public void Clear() => _loaders.Clear();
+
     public static RequestLoaders Of(IResolveFieldContext context) =>
         context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders
             ?? throw new InvalidOperationException("RequestLoaders is not registered for this request");

@@ -126,12 +126,14 @@ internal static class DeploymentDb
             FROM deployments d
             JOIN incidents i ON i.id = d.incident_id
             LEFT JOIN LATERAL (SELECT ST_Union(geom) AS area FROM emergency_zones WHERE incident_id = d.incident_id AND status = 'ACTIVE') z ON true
-            LEFT JOIN unit_track t ON t.unit_id = d.unit_id AND t.at >= d.dispatched_at AND t.at <= coalesce(d.left_at, clock_timestamp())
+            LEFT JOIN unit_track t ON t.unit_id = d.unit_id AND t.at >= d.dispatched_at AND t.at <= coalesce(d.left_at, clock_timestamp() + $3)
             WHERE d.id = ANY($1)
             GROUP BY d.id, d.arrived_at
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = options.ArrivalRadiusMeters });
+        // Devices and reports may run ahead of our clock by the allowed skew.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = options.ClockSkew });
         var result = new Dictionary<Guid, AvlCheck>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

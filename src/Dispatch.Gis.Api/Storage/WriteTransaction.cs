@@ -12,13 +12,15 @@ namespace Dispatch.Gis.Storage;
 internal sealed class WriteTransaction : IAsyncDisposable
 {
     private readonly AuditEntry? _audit;
+    private readonly RequestLoaders? _loaders;
     private bool _committed;
 
-    private WriteTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry? audit)
+    private WriteTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry? audit, RequestLoaders? loaders)
     {
         Connection = connection;
         Transaction = transaction;
         _audit = audit;
+        _loaders = loaders;
     }
 
     public NpgsqlConnection Connection { get; }
@@ -30,7 +32,8 @@ internal sealed class WriteTransaction : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(ct);
-            return new WriteTransaction(connection, transaction, (context.UserContext as RequestContext)?.CurrentAudit);
+            return new WriteTransaction(connection, transaction, (context.UserContext as RequestContext)?.CurrentAudit,
+                context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders);
         }
         catch
         {
@@ -50,6 +53,8 @@ internal sealed class WriteTransaction : IAsyncDisposable
 
         await Transaction.CommitAsync(ct);
         _committed = true;
+        // The mutation's own result, and later mutations of the request, must read the committed state.
+        _loaders?.Clear();
     }
 
     public async ValueTask DisposeAsync()

@@ -81,7 +81,7 @@ internal static class ZoneDb
         await InsertVersionAsync(tx, id, 1, shape, null, note, actor, ct);
         var events = new List<NewEvent>
         {
-            new("ZONE_CREATED", "Zone", id.ToString(), new { version = 1, kind = DbEnum.Text(kind), hazard = DbEnum.Text(hazard), name }, shape, territory, actor),
+            new("ZONE_CREATED", "Zone", id.ToString(), new { incidentId = incident, version = 1, kind = DbEnum.Text(kind), hazard = DbEnum.Text(hazard), name }, shape, territory, actor),
         };
         events.AddRange(await CrossingEventsAsync(tx, id, 1, kind, null, shape, territory, actor, ct));
         await EventLog.AppendAsync(tx.Connection, tx.Transaction, events, ct);
@@ -117,7 +117,8 @@ internal static class ZoneDb
         var events = new List<NewEvent>
         {
             new("ZONE_CHANGED", "Zone", zone.Id.ToString(),
-                new { version = newVersion, previousVersion = version, kind = DbEnum.Text(zone.Kind), hazard = DbEnum.Text(zone.Hazard), areaAddedKm2 = added, areaRemovedKm2 = removed, note },
+                new { incidentId = zone.IncidentId, version = newVersion, previousVersion = version, kind = DbEnum.Text(zone.Kind), hazard = DbEnum.Text(zone.Hazard),
+                    areaAddedKm2 = added, areaRemovedKm2 = removed, note },
                 shape, territory, actor),
         };
         events.AddRange(await CrossingEventsAsync(tx, zone.Id, newVersion, zone.Kind, old, shape, territory, actor, ct));
@@ -139,7 +140,7 @@ internal static class ZoneDb
             await close.ExecuteNonQueryAsync(ct);
         }
 
-        var events = new List<NewEvent> { new("ZONE_CLOSED", "Zone", zone.Id.ToString(), new { version, note }, old, territory, actor) };
+        var events = new List<NewEvent> { new("ZONE_CLOSED", "Zone", zone.Id.ToString(), new { incidentId = zone.IncidentId, version, note }, old, territory, actor) };
         events.AddRange(await CrossingEventsAsync(tx, zone.Id, version, zone.Kind, old, null, territory, actor, ct));
         await EventLog.AppendAsync(tx.Connection, tx.Transaction, events, ct);
     }
