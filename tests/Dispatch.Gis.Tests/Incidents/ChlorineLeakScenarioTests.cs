@@ -22,7 +22,7 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
     public async Task A_chlorine_leak_from_call_to_figures()
     {
         // Arrange: a district of Almaty with its own 112 fire units and an ambulance partner, far from other test data.
-        var district = await ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '750000000'");
+        var district = await api.ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '750000000'");
         var point = await PointInAsync(district);
         var officer = api.Client(api.Tokens.Issue("almaty-112", Role.DutyOfficer112, ["750000000"], "Almaty 112 officer"));
         var seed = new Seed(officer);
@@ -39,7 +39,7 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
         var medic = await seed.UnitAsync(ambulance.Id, [point[0], point[1] - 0.05], "MEDICAL");
         var partner = api.Client(api.Tokens.Issue("ambulance-duty", Role.PartnerOfficer, ["750000000"], "Ambulance dispatcher", serviceId: ambulance.Code));
         var partnerToken = api.Tokens.Issue("ambulance-duty", Role.PartnerOfficer, ["750000000"], "Ambulance dispatcher", serviceId: ambulance.Code);
-        var lastEvent = await ScalarAsync<long>("SELECT max(id) FROM events");
+        var lastEvent = await api.ScalarAsync<long>("SELECT max(id) FROM events");
 
         // 1. A caller reports the leak.
         var incident = (await officer.QueryAsync("""
@@ -64,7 +64,7 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
         var classified = (await officer.QueryAsync("""
             mutation ($i: ID!) { classifyIncident(incident: $i, origin: MAN_MADE, type: "CHEMICAL_RELEASE", scale: LOCAL) { status scale suggestedScale zoneExtent ruleVersion classifiedBy } }
             """, new { i = incidentId }))["classifyIncident"]!;
-        var districtsTouched = await ScalarAsync<long>($"SELECT count(*) FROM territories t JOIN emergency_zones z ON ST_Intersects(t.geom, z.geom) WHERE z.id = '{zoneId}' AND t.level = 'DISTRICT'");
+        var districtsTouched = await api.ScalarAsync<long>($"SELECT count(*) FROM territories t JOIN emergency_zones z ON ST_Intersects(t.geom, z.geom) WHERE z.id = '{zoneId}' AND t.level = 'DISTRICT'");
         Assert.Equal("CLASSIFIED", classified["status"]!.GetValue<string>());
         Assert.Equal("LOCAL", classified["scale"]!.GetValue<string>());
         Assert.Equal(districtsTouched == 1 ? "DISTRICT" : "REGION", classified["zoneExtent"]!.GetValue<string>());
@@ -102,10 +102,10 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
         Assert.Equal("ACKNOWLEDGED", (await partner.QueryAsync("mutation ($r: ID!) { acknowledgeForceRequest(request: $r) { status } }", new { r = requestId }))["acknowledgeForceRequest"]!["status"]!.GetValue<string>());
         Assert.Equal("FULFILLED", (await partner.QueryAsync("mutation ($r: ID!, $u: [ID!]!) { fulfilForceRequest(request: $r, units: $u) { status } }",
             new { r = requestId, u = new[] { medic } }))["fulfilForceRequest"]!["status"]!.GetValue<string>());
-        var medicDeployment = await ScalarAsync<string>($"SELECT id::text FROM deployments WHERE unit_id = '{medic}'");
+        var medicDeployment = await api.ScalarAsync<string>($"SELECT id::text FROM deployments WHERE unit_id = '{medic}'");
 
         // 7. The partner reports departure and arrival, and the unit's track crosses into the zone as reported.
-        var dispatchedAt = await ScalarAsync<DateTime>($"SELECT dispatched_at FROM deployments WHERE id = '{medicDeployment}'");
+        var dispatchedAt = await api.ScalarAsync<DateTime>($"SELECT dispatched_at FROM deployments WHERE id = '{medicDeployment}'");
         var departed = dispatchedAt.AddSeconds(1);
         var arrived = dispatchedAt.AddSeconds(20);
         await new Seed(api.GraphQL).ReportAsync(
@@ -118,11 +118,11 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
         Assert.Equal("ON_SCENE", onScene["unit"]!["status"]!.GetValue<string>());
         Assert.Empty(onScene["avlCheck"]!["flags"]!.AsArray());
         Assert.Equal(onScene["arrivedAt"]!.GetValue<DateTime>(), resend["arrivedAt"]!.GetValue<DateTime>());
-        Assert.Equal(2L, await ScalarAsync<long>($"SELECT count(*) FROM deployment_reports WHERE deployment_id = '{medicDeployment}'"));
+        Assert.Equal(2L, await api.ScalarAsync<long>($"SELECT count(*) FROM deployment_reports WHERE deployment_id = '{medicDeployment}'"));
 
         // The hazmat crew reports arrival, but its track never came near: flagged.
-        var hazmatDeployment = await ScalarAsync<string>($"SELECT id::text FROM deployments WHERE unit_id = '{hazmat}'");
-        var hazmatDispatched = await ScalarAsync<DateTime>($"SELECT dispatched_at FROM deployments WHERE id = '{hazmatDeployment}'");
+        var hazmatDeployment = await api.ScalarAsync<string>($"SELECT id::text FROM deployments WHERE unit_id = '{hazmat}'");
+        var hazmatDispatched = await api.ScalarAsync<DateTime>($"SELECT dispatched_at FROM deployments WHERE id = '{hazmatDeployment}'");
         await new Seed(api.GraphQL).ReportAsync((hazmat, point[0] + 0.03, point[1], hazmatDispatched.AddSeconds(2)));
         var hazmatCheck = (await officer.QueryAsync(Report, new { d = hazmatDeployment, r = new { clientReportId = "hz-1",
             departedAt = hazmatDispatched.AddSeconds(1).ToString("O"), arrivedAt = hazmatDispatched.AddSeconds(3).ToString("O") } }))["reportDeployment"]!;
@@ -150,7 +150,7 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
         Assert.Equal(1, stats["dispatchedToArrived"]!["count"]!.GetValue<long>());
         Assert.Equal(1, stats["withinNorm"]!.GetValue<long>());
         Assert.Equal(1.0, stats["shareWithinNorm"]!.GetValue<double>());
-        var expectedSeconds = await ScalarAsync<double>($"SELECT extract(epoch FROM arrived_at - dispatched_at)::float8 FROM deployments WHERE id = '{medicDeployment}'");
+        var expectedSeconds = await api.ScalarAsync<double>($"SELECT extract(epoch FROM arrived_at - dispatched_at)::float8 FROM deployments WHERE id = '{medicDeployment}'");
         Assert.Equal(expectedSeconds, stats["dispatchedToArrived"]!["averageSeconds"]!.GetValue<double>(), 3);
     }
 
@@ -160,11 +160,5 @@ public sealed class ChlorineLeakScenarioTests(ApiFixture api)
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.ReadAsync();
         return [reader.GetDouble(0), reader.GetDouble(1)];
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var cmd = api.Db.CreateCommand(sql);
-        return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -26,8 +26,8 @@ public sealed class IncidentRejectionTests(ApiFixture api)
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
         Assert.Equal(field, response.Errors![0]!["extensions"]!["argument"]!.GetValue<string>());
-        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM deployment_reports WHERE deployment_id = '{deployment}'"));
-        Assert.True(await ScalarAsync<bool>($"SELECT departed_at IS NULL AND arrived_at IS NULL FROM deployments WHERE id = '{deployment}'"));
+        Assert.Equal(0L, await api.ScalarAsync<long>($"SELECT count(*) FROM deployment_reports WHERE deployment_id = '{deployment}'"));
+        Assert.True(await api.ScalarAsync<bool>($"SELECT departed_at IS NULL AND arrived_at IS NULL FROM deployments WHERE id = '{deployment}'"));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class IncidentRejectionTests(ApiFixture api)
         var resend = await api.GraphQL.QueryAsync(Report, new { d = deployment, r = new { clientReportId = "same", departedAt = dispatched.AddSeconds(9).ToString("O") } });
 
         Assert.Equal(first["reportDeployment"]!["departedAt"]!.GetValue<DateTime>(), resend["reportDeployment"]!["departedAt"]!.GetValue<DateTime>());
-        Assert.Equal(1L, await ScalarAsync<long>($"SELECT count(*) FROM deployment_reports WHERE deployment_id = '{deployment}'"));
+        Assert.Equal(1L, await api.ScalarAsync<long>($"SELECT count(*) FROM deployment_reports WHERE deployment_id = '{deployment}'"));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class IncidentRejectionTests(ApiFixture api)
     public async Task Under_high_readiness_partners_owe_a_readiness_report_until_they_make_one()
     {
         // A district of Shymkent with a police and an ambulance partner of its own.
-        var district = await ScalarAsync<string>("SELECT max(kato) FROM territories WHERE parent_kato = '790000000'");
+        var district = await api.ScalarAsync<string>("SELECT max(kato) FROM territories WHERE parent_kato = '790000000'");
         var seed = new Seed(api.GraphQL);
         var police = await seed.ServiceAsync(district, "POLICE");
         var ambulance = await seed.ServiceAsync(district, "AMBULANCE");
@@ -107,7 +107,7 @@ public sealed class IncidentRejectionTests(ApiFixture api)
     [Fact]
     public async Task Situation_updates_reach_the_matching_profiles_and_stay_unacknowledged_until_confirmed()
     {
-        var district = await ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '790000000'");
+        var district = await api.ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '790000000'");
         var seed = new Seed(api.GraphQL);
         var ambulance = await seed.ServiceAsync(district, "AMBULANCE");
         var telecom = await seed.ServiceAsync(district, "TELECOM_REFERENCE");
@@ -132,12 +132,6 @@ public sealed class IncidentRejectionTests(ApiFixture api)
         var unit = await seed.UnitAsync(service.Id, Seed.InCity, "FIRE");
         var incident = await seed.IncidentAsync(Seed.InCity);
         var deployment = await seed.DeploymentAsync(incident, unit);
-        return (deployment, await ScalarAsync<DateTime>($"SELECT dispatched_at FROM deployments WHERE id = '{deployment}'"));
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var cmd = api.Db.CreateCommand(sql);
-        return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return (deployment, await api.ScalarAsync<DateTime>($"SELECT dispatched_at FROM deployments WHERE id = '{deployment}'"));
     }
 }

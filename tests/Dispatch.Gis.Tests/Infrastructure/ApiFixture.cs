@@ -26,6 +26,13 @@ public sealed class ApiFixture : IAsyncLifetime
     internal TokenIssuer Tokens { get; private set; } = null!;
     public string OfficerToken { get; private set; } = "";
 
+    /// <summary>One value from SQL run as the owner: the independent truth tests compare the API with.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A client of this server presenting the given token (none when null).</summary>
     public GraphQLClient Client(string? token)
     {

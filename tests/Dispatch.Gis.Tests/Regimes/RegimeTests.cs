@@ -18,7 +18,7 @@ public sealed class RegimeTests(ApiFixture api)
     public async Task A_district_takes_the_higher_of_its_own_and_its_regions_regime()
     {
         // Kyzylorda region and its district 431000000... picked from the data, not assumed.
-        var district = await ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '430000000'");
+        var district = await api.ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '430000000'");
         await api.GraphQL.QueryAsync(Declare, new { t = district, r = "HIGH_READINESS", b = "district readiness" });
         await api.GraphQL.QueryAsync(Declare, new { t = "430000000", r = "EMERGENCY", b = "oblast emergency, akim decision 1" });
 
@@ -51,21 +51,21 @@ public sealed class RegimeTests(ApiFixture api)
         Assert.Null(history[0]!["validTo"]);
         Assert.Equal("HIGH_READINESS", history[1]!["regime"]!.GetValue<string>());
         Assert.Equal(history[0]!["validFrom"]!.GetValue<DateTime>(), history[1]!["validTo"]!.GetValue<DateTime>(), TimeSpan.FromSeconds(1));
-        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM regime_declarations WHERE territory_kato = '550000000' AND valid_to IS NULL"));
+        Assert.Equal(1L, await api.ScalarAsync<long>("SELECT count(*) FROM regime_declarations WHERE territory_kato = '550000000' AND valid_to IS NULL"));
     }
 
     [Fact]
     public async Task The_declaration_and_its_event_are_written_together()
     {
-        var before = await ScalarAsync<long>("SELECT count(*) FROM events WHERE kind = 'REGIME_DECLARED' AND entity_id = '590000000'");
+        var before = await api.ScalarAsync<long>("SELECT count(*) FROM events WHERE kind = 'REGIME_DECLARED' AND entity_id = '590000000'");
 
         var data = await api.GraphQL.QueryAsync(Declare, new { t = "590000000", r = "HIGH_READINESS", b = "storm warning" });
 
         var declarationId = data["declareRegime"]!["id"]!.GetValue<string>();
-        Assert.Equal(before + 1, await ScalarAsync<long>("SELECT count(*) FROM events WHERE kind = 'REGIME_DECLARED' AND entity_id = '590000000'"));
-        Assert.Equal(declarationId, await ScalarAsync<string>(
+        Assert.Equal(before + 1, await api.ScalarAsync<long>("SELECT count(*) FROM events WHERE kind = 'REGIME_DECLARED' AND entity_id = '590000000'"));
+        Assert.Equal(declarationId, await api.ScalarAsync<string>(
             "SELECT payload->>'declarationId' FROM events WHERE kind = 'REGIME_DECLARED' AND entity_id = '590000000' ORDER BY id DESC LIMIT 1"));
-        Assert.True(await ScalarAsync<bool>(
+        Assert.True(await api.ScalarAsync<bool>(
             "SELECT ST_Intersects(geom, ST_SetSRID(ST_MakePoint(69.15, 54.87), 4326)) FROM events WHERE entity_id = '590000000' ORDER BY id DESC LIMIT 1"));
     }
 
@@ -74,15 +74,15 @@ public sealed class RegimeTests(ApiFixture api)
     [InlineData("610000000", "HIGH_READINESS", "   ", "BAD_USER_INPUT")]
     public async Task Rejected_declarations_leave_nothing_behind(string kato, string regime, string basis, string code)
     {
-        var declarations = await ScalarAsync<long>("SELECT count(*) FROM regime_declarations");
-        var events = await ScalarAsync<long>("SELECT count(*) FROM events");
+        var declarations = await api.ScalarAsync<long>("SELECT count(*) FROM regime_declarations");
+        var events = await api.ScalarAsync<long>("SELECT count(*) FROM events");
 
         var response = await api.GraphQL.PostAsync(Declare, new { t = kato, r = regime, b = basis });
 
         Assert.Equal(code, response.ErrorCode());
-        Assert.Equal(declarations, await ScalarAsync<long>("SELECT count(*) FROM regime_declarations"));
+        Assert.Equal(declarations, await api.ScalarAsync<long>("SELECT count(*) FROM regime_declarations"));
         // Tests of one collection run one at a time, so nobody else writes meanwhile.
-        Assert.Equal(events, await ScalarAsync<long>("SELECT count(*) FROM events"));
+        Assert.Equal(events, await api.ScalarAsync<long>("SELECT count(*) FROM events"));
     }
 
     [Fact]
@@ -91,11 +91,5 @@ public sealed class RegimeTests(ApiFixture api)
         var response = await api.GraphQL.PostAsync(Declare, new { t = "610000000", r = "PANIC", b = "x" });
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var cmd = api.Db.CreateCommand(sql);
-        return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -139,7 +139,7 @@ public sealed class TerritoryQueriesTests(ApiFixture api)
 
         var actual = data["territories"]!["nodes"]!.AsArray().ToDictionary(n => n!["kato"]!.GetValue<string>(), n => n!["population"]!.GetValue<long>());
         Assert.Equal(expected, actual);
-        Assert.Equal(expected.Values.Sum(), await ScalarAsync<long>("SELECT sum(population) FROM settlements"));
+        Assert.Equal(expected.Values.Sum(), await api.ScalarAsync<long>("SELECT sum(population) FROM settlements"));
     }
 
     [Fact]
@@ -237,11 +237,5 @@ public sealed class TerritoryQueriesTests(ApiFixture api)
         }
 
         return result;
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var cmd = api.Db.CreateCommand(sql);
-        return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

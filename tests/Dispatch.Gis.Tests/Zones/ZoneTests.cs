@@ -18,7 +18,7 @@ public sealed class ZoneTests(ApiFixture api)
         var west = await seed.UnitAsync(service, [c[0] - 0.02, c[1]], "FIRE");
         var east = await seed.UnitAsync(service, [c[0] + 0.02, c[1]], "FIRE");
         var zone = await seed.ZoneAsync(Square(c[0] - 0.02, c[1], 0.01));
-        var last = await ScalarAsync<long>("SELECT max(id) FROM events");
+        var last = await api.ScalarAsync<long>("SELECT max(id) FROM events");
 
         // Act: redraw it over the east unit.
         var changed = await api.GraphQL.QueryAsync("""
@@ -36,7 +36,7 @@ public sealed class ZoneTests(ApiFixture api)
         var versions = data["zone"]!["versions"]!.AsArray();
         Assert.Equal([2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
         // Two disjoint 0.02° squares: everything added, everything removed, each about 2.2 km × 1.6 km here.
-        var expectedKm2 = await ScalarAsync<double>($"SELECT ST_Area(geom::geography) / 1e6 FROM emergency_zone_versions WHERE zone_id = '{zone}' AND version = 1");
+        var expectedKm2 = await api.ScalarAsync<double>($"SELECT ST_Area(geom::geography) / 1e6 FROM emergency_zone_versions WHERE zone_id = '{zone}' AND version = 1");
         Assert.Equal(expectedKm2, versions[0]!["areaRemovedKm2"]!.GetValue<double>(), 3);
         Assert.InRange(versions[0]!["areaAddedKm2"]!.GetValue<double>(), expectedKm2 * 0.99, expectedKm2 * 1.01);
         Assert.Equal("plume moved east", versions[0]!["note"]!.GetValue<string>());
@@ -60,8 +60,8 @@ public sealed class ZoneTests(ApiFixture api)
             new { z = zone, g = Square(78.5, 45.5, 0.03) });
 
         Assert.Equal("CONFLICT", stale.ErrorCode());
-        Assert.Equal(2, await ScalarAsync<int>($"SELECT version FROM emergency_zones WHERE id = '{zone}'"));
-        Assert.Equal(2L, await ScalarAsync<long>($"SELECT count(*) FROM emergency_zone_versions WHERE zone_id = '{zone}'"));
+        Assert.Equal(2, await api.ScalarAsync<int>($"SELECT version FROM emergency_zones WHERE id = '{zone}'"));
+        Assert.Equal(2L, await api.ScalarAsync<long>($"SELECT count(*) FROM emergency_zone_versions WHERE zone_id = '{zone}'"));
     }
 
     [Fact]
@@ -110,14 +110,14 @@ public sealed class ZoneTests(ApiFixture api)
     [InlineData("""{ "type": "Polygon", "coordinates": [[[76.0, 43.0], [77.0, 43.0], [77.0, 44.0]]] }""", "INVALID_GEOMETRY", "")]
     public async Task Bad_zone_geometry_never_gets_in(string geoJson, string code, string reason)
     {
-        var before = await ScalarAsync<long>("SELECT count(*) FROM emergency_zones");
+        var before = await api.ScalarAsync<long>("SELECT count(*) FROM emergency_zones");
 
         var response = await api.GraphQL.PostAsync("mutation ($i: CreateZoneInput!) { createZone(input: $i) { id } }",
             new { i = new { kind = "ACTUAL", name = "bad", hazard = "FIRE", geometry = System.Text.Json.JsonDocument.Parse(geoJson).RootElement } });
 
         Assert.Equal(code, response.ErrorCode());
         Assert.Contains(reason, response.Errors![0]!["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(before, await ScalarAsync<long>("SELECT count(*) FROM emergency_zones"));
+        Assert.Equal(before, await api.ScalarAsync<long>("SELECT count(*) FROM emergency_zones"));
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class ZoneTests(ApiFixture api)
         var (service, _, _) = await seed.ServiceAsync(Seed.AlmatyRegion, "UDDS_112");
         var unit = await seed.UnitAsync(service, [79.5, 44.5], "RESCUE");
         var zone = await seed.ZoneAsync(Square(79.5, 44.5, 0.01));
-        var last = await ScalarAsync<long>("SELECT max(id) FROM events");
+        var last = await api.ScalarAsync<long>("SELECT max(id) FROM events");
 
         await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z, note: \"liquidated\") { status } }", new { z = zone });
         var again = await api.GraphQL.PostAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = zone });
@@ -192,11 +192,5 @@ public sealed class ZoneTests(ApiFixture api)
         }
 
         return result;
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var cmd = api.Db.CreateCommand(sql);
-        return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
