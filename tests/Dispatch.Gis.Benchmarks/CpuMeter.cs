@@ -20,6 +20,7 @@ internal sealed class CpuMeter
     private readonly NpgsqlDataSource? _db;
     private double _server;
     private Dictionary<int, double> _backends = [];
+    private Dictionary<int, double> _cluster = [];
     private TimeSpan _self;
     private (double Busy, double Total) _machine;
     private long _started;
@@ -68,6 +69,7 @@ internal sealed class CpuMeter
     {
         _server = _serverPid is { } pid ? ProcessSeconds(pid) : double.NaN;
         _backends = await BackendSecondsAsync();
+        _cluster = PostgresProcesses();
         _self = Process.GetCurrentProcess().TotalProcessorTime;
         _machine = Machine();
         _started = Stopwatch.GetTimestamp();
@@ -82,8 +84,11 @@ internal sealed class CpuMeter
         var backends = await BackendSecondsAsync();
         // A backend that appeared during the run (a new pooled connection) counts from zero.
         var postgres = backends.Sum(b => b.Value - _backends.GetValueOrDefault(b.Key));
+        // The rest of the cluster: WAL writer, checkpointer, autovacuum, other databases' backends (a process that
+        // both started and ended within the run is missed).
+        var cluster = PostgresProcesses().Where(p => !backends.ContainsKey(p.Key)).Sum(p => p.Value - _cluster.GetValueOrDefault(p.Key));
         var busy = (machine.Busy - _machine.Busy) / TicksPerSecond;
-        return new CpuUsage(elapsed, server, _db is null ? double.NaN : postgres, self, busy, Environment.ProcessorCount);
+        return new CpuUsage(elapsed, server, _db is null ? double.NaN : postgres, cluster, self, busy, Environment.ProcessorCount);
     }
 
     /// <summary>The service's pid: DISPATCH_BENCH_SERVER_PID, else the process whose command line names the API dll and this URL's port.</summary>
@@ -148,6 +153,41 @@ internal sealed class CpuMeter
         return result;
     }
 
+    private static Dictionary<int, double> PostgresProcesses()
+    {
+        var result = new Dictionary<int, double>();
+        if (!Directory.Exists("/proc"))
+        {
+            return result;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid) && Comm(pid) == "postgres")
+            {
+                result[pid] = ProcessSeconds(pid);
+            }
+        }
+
+        return result;
+    }
+
+    private static string? Comm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     internal static double ProcessSeconds(int pid)
     {
         try
@@ -186,13 +226,18 @@ internal sealed class CpuMeter
 }
 
 /// <summary>CPU seconds over a run of <see cref="Seconds"/> wall-clock seconds.</summary>
-internal sealed record CpuUsage(double Seconds, double Server, double Postgres, double Bench, double MachineBusy, int Cores)
+internal sealed record CpuUsage(double Seconds, double Server, double Postgres, double PostgresOther, double Bench, double MachineBusy, int Cores)
 {
-    public double Other => MachineBusy - Server - (double.IsNaN(Postgres) ? 0 : Postgres) - Bench;
+    public double Other => MachineBusy - Server - Zero(Postgres) - Zero(PostgresOther) - Bench;
+
+    /// <summary>CPU the service and its database spent (backends of the benchmark database and the cluster's own processes).</summary>
+    public double ServiceAndDatabase => Zero(Server) + Zero(Postgres) + Zero(PostgresOther);
+
+    private static double Zero(double value) => double.IsNaN(value) ? 0 : value;
 
     /// <summary>Per unit of work (a request, a batch…), in milliseconds of CPU.</summary>
     public string Per(double units, string unit) => string.Create(CultureInfo.InvariantCulture,
-        $"cpu/{unit}: server={Server * 1000 / units:F3} ms postgres={Postgres * 1000 / units:F3} ms bench={Bench * 1000 / units:F3} ms | " +
-        $"machine busy {MachineBusy / Seconds:F2} of {Cores} cores (server {Server / Seconds:F2}, postgres {Postgres / Seconds:F2}, " +
-        $"bench {Bench / Seconds:F2}, other {Other / Seconds:F2})");
+        $"cpu/{unit}: server={Server * 1000 / units:F3} ms postgres={Postgres * 1000 / units:F3} ms (+cluster {PostgresOther * 1000 / units:F3} ms) " +
+        $"bench={Bench * 1000 / units:F3} ms | machine busy {MachineBusy / Seconds:F2} of {Cores} cores (server {Server / Seconds:F2}, " +
+        $"postgres {Postgres / Seconds:F2}+{PostgresOther / Seconds:F2}, bench {Bench / Seconds:F2}, other {Other / Seconds:F2})");
 }

@@ -103,15 +103,19 @@ internal static class PositionIngest
         var eventsInLog = await GeofenceEventsAsync(db) - eventsBefore;
 
         latencies.Sort();
+        var perPosition = cpu.ServiceAndDatabase / Math.Max(1, totals[0]);
         double P(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Count) - 1, 0, latencies.Count - 1)];
         var line = string.Create(CultureInfo.InvariantCulture,
             $"ingest batch={size,-5} clients={clients} batches={latencies.Count} failures={failures} positions={totals[0]} " +
             $"throughput={totals[0] / seconds:F0} positions/s p50={P(0.50):F0} ms p95={P(0.95):F0} ms max={P(1):F0} ms " +
-            $"stored={totals[1]} duplicates={totals[2]} superseded={totals[3]} geofenceEvents={totals[4]} (log +{eventsInLog})");
+            $"stored={totals[1]} duplicates={totals[2]} superseded={totals[3]} geofenceEvents={totals[4]} (log +{eventsInLog}) " +
+            $"cpu/position {perPosition * 1e6:F0} µs (cap {cpu.Cores / perPosition:F0}/s)");
         if (print)
         {
             Console.WriteLine(line);
             Console.WriteLine("    " + cpu.Per(Math.Max(1, totals[0]) / 1000.0, "1k positions"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    service+PostgreSQL cpu/position {perPosition * 1e6:F1} µs: at most {cpu.Cores / perPosition:F0} positions/s if they had the {cpu.Cores} cores to themselves"));
             if (firstError is not null)
             {
                 Console.WriteLine($"    first error: {firstError}");

@@ -12,7 +12,8 @@ using Npgsql;
 //                         the raw SQL through it; both read CPU figures of its backends from pg_stat_activity)
 //   DISPATCH_BENCH_TOKEN  bearer token for the service (ingest needs one: DUTY_OFFICER_112 with territories '*')
 //   DISPATCH_BENCH_SERVER_PID  the service's pid for its CPU time (default: found by its command line and port)
-//   ... -- URL seed 100000 10000                  units, active zones (after the service has migrated the database)
+//   ... -- URL seed 100000 10000 0.1              units, active zones, share of zones centred on unit locations
+//                                                 (after the service has migrated the database)
 //   ... -- URL spatial 2000 1,4,16                requests per run, concurrency levels: units(within:) and
 //                                                 nearestUnits through the service vs the same SQL through Npgsql
 //   ... -- URL ingest 24 1,2,4 5000,10000         batches per run, client counts, batch sizes: reportPositions
@@ -33,8 +34,10 @@ if (scenarioName is "seed" or "spatial" or "ingest")
     await using var db = dataSource.Build();
     if (scenarioName == "seed")
     {
-        // Here `requests` is the number of units and `concurrency` the number of active zones.
-        await Seed.RunAsync(db, units: requests, zones: concurrency);
+        // Here `requests` is the number of units, `concurrency` the number of active zones, the fifth argument the
+        // share of zones centred on unit locations (the rest are uniform in the country).
+        var cityZoneShare = double.Parse(args.ElementAtOrDefault(4) ?? "0.1", System.Globalization.CultureInfo.InvariantCulture);
+        await Seed.RunAsync(db, units: requests, zones: concurrency, cityZoneShare);
         return;
     }
 
@@ -93,6 +96,8 @@ namespace Dispatch.Gis.Benchmarks
 
     internal sealed record LoadResult(string Scenario, int Requests, int Concurrency, int Failures, double Seconds, double[] SortedMs)
     {
+        public double Median => Percentile(0.50);
+
         private double Percentile(double p) => SortedMs[Math.Clamp((int)Math.Ceiling(p * SortedMs.Length) - 1, 0, SortedMs.Length - 1)];
 
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,

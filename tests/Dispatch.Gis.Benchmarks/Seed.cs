@@ -7,7 +7,9 @@ namespace Dispatch.Gis.Benchmarks;
 /// Fills an empty, migrated benchmark database (the service has started on it once) with synthetic units and
 /// active emergency zones, in SQL. Units: 65 % around sixteen cities (normal spread, weighted by population),
 /// 35 % uniform inside Kazakhstan's regions; one duty service per 1,000 units of a region. Zones: buffers of
-/// 200 m to 5 km around the locations of randomly chosen units, so they are city-biased like the units.
+/// 200 m to 5 km around points: a share (default 10 %) on randomly chosen units' locations, so city-biased like
+/// the units, the rest uniform inside the regions. With share 1 every zone sits where units are, and city zones
+/// overlap a dozen deep: the worst case for geofencing.
 /// Needs the owner connection (ANALYZE). Refuses a database that already holds units or zones.
 /// </summary>
 internal static class Seed
@@ -24,7 +26,7 @@ internal static class Seed
         ('Petropavl', 69.151, 54.873, '590000000', 201, 7.9), ('Aktau', 51.174, 43.661, '470000000', 147, 7.6)
         """;
 
-    public static async Task RunAsync(NpgsqlDataSource db, int units, int zones)
+    public static async Task RunAsync(NpgsqlDataSource db, int units, int zones, double cityZoneShare)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using (var check = new NpgsqlCommand(
@@ -47,6 +49,7 @@ internal static class Seed
 
         var cityUnits = (int)(units * 0.65);
         var ruralUnits = units - cityUnits;
+        var cityZones = (int)Math.Round(zones * Math.Clamp(cityZoneShare, 0, 1));
         var clock = Stopwatch.StartNew();
         string[] steps =
         [
@@ -92,12 +95,18 @@ internal static class Seed
             FROM (SELECT *, (row_number() OVER (PARTITION BY region ORDER BY n) - 1) / 1000 AS k FROM bench_points) p
             JOIN duty_services s ON s.code = format('BENCH-%s-%s', p.region, p.k)
             """,
+            // Zone centres: a share on unit locations (city-biased, so city units cross edges), the rest uniform in Kazakhstan.
             $"""
             INSERT INTO emergency_zones (kind, name, hazard, geom, created_by)
             SELECT (ARRAY['ACTUAL', 'FORECAST', 'POTENTIAL'])[1 + n % 3], 'Benchmark zone ' || n,
                    (ARRAY['RADIATION', 'CHEMICAL', 'BIOLOGICAL', 'ECOLOGICAL', 'FIRE', 'FLOOD', 'SEISMIC', 'METEOROLOGICAL', 'TECHNOGENIC', 'OTHER'])[1 + n % 10],
                    ST_Multi(ST_Buffer(geom::geography, 200 + random() * 4800, 'quad_segs=8')::geometry), 'benchmark-seed'
-            FROM (SELECT row_number() OVER () AS n, geom FROM (SELECT geom FROM bench_points ORDER BY random() LIMIT {zones}) picked) z
+            FROM (SELECT row_number() OVER () AS n, geom FROM (
+                (SELECT geom FROM bench_points ORDER BY random() LIMIT {cityZones})
+                UNION ALL
+                (SELECT p.geom FROM (SELECT ST_SetSRID(ST_MakePoint(46.5 + random() * 40.8, 40.6 + random() * 14.8), 4326) AS geom
+                                     FROM generate_series(1, {(zones - cityZones) * 3})) p
+                 WHERE EXISTS (SELECT FROM bench_regions r WHERE ST_Intersects(r.geom, p.geom)) LIMIT {zones - cityZones})) picked) z
             """,
             """
             INSERT INTO emergency_zone_versions (zone_id, version, geom, note, changed_by)
@@ -131,6 +140,6 @@ internal static class Seed
         await counts.ReadAsync();
         Console.WriteLine(
             $"seed: {counts.GetInt64(0)} units ({counts.GetInt64(1)} with a territory), {counts.GetInt64(2)} services, " +
-            $"{counts.GetInt64(3)} active zones (mean area {counts.GetDecimal(4)} km²) in {clock.Elapsed.TotalSeconds:F1} s");
+            $"{counts.GetInt64(3)} active zones ({cityZones} on unit locations, mean area {counts.GetDecimal(4)} km²) in {clock.Elapsed.TotalSeconds:F1} s");
     }
 }

@@ -66,18 +66,18 @@ internal static class SpatialVsRaw
         var summary = new List<string>();
         foreach (var concurrency in concurrencies)
         {
-            var server = await MeasureAsync("within server", requests, concurrency, serverPid, db, _ => PostAsync(http, withinBody));
-            var raw = await MeasureAsync("within raw list+count", requests, concurrency, serverPid, db, async _ =>
+            var server = await MeasureAsync("within server", requests, concurrency, serverPid, raw: false, _ => PostAsync(http, withinBody));
+            var raw = await MeasureAsync("within raw list+count", requests, concurrency, serverPid, raw: true, async _ =>
             {
                 await RawWithinListAsync(db, within);
                 await RawWithinCountAsync(db, within);
                 return true;
             });
-            var rawList = await MeasureAsync("within raw list", requests, concurrency, serverPid, db, _ => RawWithinListAsync(db, within));
+            var rawList = await MeasureAsync("within raw list", requests, concurrency, serverPid, raw: true, _ => RawWithinListAsync(db, within));
             summary.Add(Ratio("within", concurrency, server, raw, rawList));
 
-            var nearestServer = await MeasureAsync("nearest server", requests, concurrency, serverPid, db, i => PostAsync(http, nearestBodies[i % nearestBodies.Length]));
-            var nearestRaw = await MeasureAsync("nearest raw", requests, concurrency, serverPid, db, i => RawNearestAsync(db, nearestPoints[i % nearestPoints.Length]));
+            var nearestServer = await MeasureAsync("nearest server", requests, concurrency, serverPid, raw: false, i => PostAsync(http, nearestBodies[i % nearestBodies.Length]));
+            var nearestRaw = await MeasureAsync("nearest raw", requests, concurrency, serverPid, raw: true, i => RawNearestAsync(db, nearestPoints[i % nearestPoints.Length]));
             summary.Add(Ratio("nearest", concurrency, nearestServer, nearestRaw, null));
         }
 
@@ -177,7 +177,11 @@ internal static class SpatialVsRaw
         }
     }
 
-    private static async Task<LoadResult> MeasureAsync(string name, int requests, int concurrency, int? serverPid, NpgsqlDataSource db, Func<int, Task<bool>> one)
+    /// <summary>
+    /// One measured run after a warm-up. "Serving CPU" is what answering costs: the service and PostgreSQL for a run
+    /// through the service; this tool (doing the service's Npgsql part itself) and PostgreSQL for a raw run.
+    /// </summary>
+    private static async Task<Measured> MeasureAsync(string name, int requests, int concurrency, int? serverPid, bool raw, Func<int, Task<bool>> one)
     {
         // Warm-up: JIT, both connection pools, PostgreSQL caches.
         await LoopAsync(Math.Min(200, requests), concurrency, one);
@@ -187,9 +191,17 @@ internal static class SpatialVsRaw
         var (done, failures, seconds, latencies) = await LoopAsync(requests, concurrency, one);
         var cpu = await meter.StopAsync();
         var result = new LoadResult(name, done, concurrency, failures, seconds, latencies);
+        var serving = (raw ? cpu.Bench + cpu.Postgres + cpu.PostgresOther : cpu.ServiceAndDatabase) * 1000 / done;
         Console.WriteLine(result);
         Console.WriteLine("    " + cpu.Per(done, "req"));
-        return result;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    serving cpu/req {serving:F3} ms: at most {cpu.Cores * 1000 / serving:F0} req/s if it had the {cpu.Cores} cores to itself"));
+        return new Measured(result, serving);
+    }
+
+    private sealed record Measured(LoadResult Load, double ServingCpuMs)
+    {
+        public double Throughput => Load.Requests / Load.Seconds;
     }
 
     private static async Task<(int Done, int Failures, double Seconds, double[] SortedMs)> LoopAsync(int requests, int concurrency, Func<int, Task<bool>> one)
@@ -229,14 +241,14 @@ internal static class SpatialVsRaw
         return (done, failures, seconds, measured.Length == 0 ? [double.NaN] : measured);
     }
 
-    private static string Ratio(string name, int concurrency, LoadResult server, LoadResult raw, LoadResult? rawListOnly)
+    private static string Ratio(string name, int concurrency, Measured server, Measured raw, Measured? rawListOnly)
     {
-        var s = server.Requests / server.Seconds;
-        var r = raw.Requests / raw.Seconds;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{name,-8} c={concurrency,-3} server {s,7:F0} req/s  raw {r,7:F0} req/s  ratio {s / r:F2} (target >= 0.50)");
+            $"{name,-8} c={concurrency,-3} server {server.Throughput,6:F0} req/s p50 {server.Load.Median:F2} ms  raw {raw.Throughput,6:F0} req/s p50 {raw.Load.Median:F2} ms  " +
+            $"ratio {server.Throughput / raw.Throughput:F2} (target >= 0.50); serving cpu/req {server.ServingCpuMs:F2} vs {raw.ServingCpuMs:F2} ms, " +
+            $"ratio {raw.ServingCpuMs / server.ServingCpuMs:F2}");
         return rawListOnly is null ? text : text + string.Create(CultureInfo.InvariantCulture,
-            $"; raw list only {rawListOnly.Requests / rawListOnly.Seconds:F0} req/s, ratio {s / (rawListOnly.Requests / rawListOnly.Seconds):F2}");
+            $"; raw list only {rawListOnly.Throughput:F0} req/s (ratio {server.Throughput / rawListOnly.Throughput:F2})");
     }
 
     private static async Task<bool> PostAsync(HttpClient http, byte[] body)
