@@ -224,7 +224,10 @@ internal static class SpatialVsRaw
                 }
                 catch (Exception e) when (e is HttpRequestException or NpgsqlException or TimeoutException)
                 {
-                    Console.WriteLine($"    request {i} failed: {e.Message}");
+                    if (Volatile.Read(ref failures) < 3)
+                    {
+                        Console.WriteLine($"    request {i} failed: {e.Message}");
+                    }
                 }
 
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -243,6 +246,11 @@ internal static class SpatialVsRaw
 
     private static string Ratio(string name, int concurrency, Measured server, Measured raw, Measured? rawListOnly)
     {
+        if (server.Load.Failures + raw.Load.Failures + (rawListOnly?.Load.Failures ?? 0) > 0)
+        {
+            return $"{name,-8} c={concurrency,-3} no ratio: {server.Load.Failures} service and {raw.Load.Failures + (rawListOnly?.Load.Failures ?? 0)} raw failures";
+        }
+
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{name,-8} c={concurrency,-3} server {server.Throughput,6:F0} req/s p50 {server.Load.Median:F2} ms  raw {raw.Throughput,6:F0} req/s p50 {raw.Load.Median:F2} ms  " +
             $"ratio {server.Throughput / raw.Throughput:F2} (target >= 0.50); serving cpu/req {server.ServingCpuMs:F2} vs {raw.ServingCpuMs:F2} ms, " +
