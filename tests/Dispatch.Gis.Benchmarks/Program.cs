@@ -1,14 +1,67 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Dispatch.Gis.Benchmarks;
+using Npgsql;
 
 // Load figures against a running service; prints them, asserts nothing (targets are read by people, not tests).
 //   dotnet run -c Release --project tests/Dispatch.Gis.Benchmarks -- [baseUrl] [scenario] [requests] [concurrency]
 //   ... -- http://localhost:5080 fanout 20 1000    (20 changes, 1000 WebSocket subscribers)
+//
+// Issue-5 scenarios, against a benchmark database of their own (never the service's real one):
+//   DISPATCH_BENCH_DB     Npgsql connection string of that database as its owner (seed runs ANALYZE; spatial sends
+//                         the raw SQL through it; both read CPU figures of its backends from pg_stat_activity)
+//   DISPATCH_BENCH_TOKEN  bearer token for the service (ingest needs one: DUTY_OFFICER_112 with territories '*')
+//   DISPATCH_BENCH_SERVER_PID  the service's pid for its CPU time (default: found by its command line and port)
+//   ... -- URL seed 100000 10000 0.1              units, active zones, share of zones centred on unit locations
+//                                                 (after the service has migrated the database)
+//   ... -- URL spatial 2000 1,4,16                requests per run, concurrency levels: units(within:) and
+//                                                 nearestUnits through the service vs the same SQL through Npgsql
+//   ... -- URL ingest 24 1,2,4 5000,10000         batches per run, client counts, batch sizes: reportPositions
+// CPU figures come from /proc (Linux); the service, PostgreSQL and this tool share the machine's cores.
 var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
-var requests = int.Parse(args.ElementAtOrDefault(2) ?? "2000", System.Globalization.CultureInfo.InvariantCulture);
-var concurrency = int.Parse(args.ElementAtOrDefault(3) ?? "8", System.Globalization.CultureInfo.InvariantCulture);
+var requests = int.Parse(args.ElementAtOrDefault(2) ?? (scenarioName == "seed" ? "100000" : "2000"), System.Globalization.CultureInfo.InvariantCulture);
+var concurrencies = (args.ElementAtOrDefault(3) ?? scenarioName switch { "seed" => "10000", "ingest" => "1,2,4", _ => "8" })
+    .Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+var concurrency = concurrencies[0];
+
+if (scenarioName is "seed" or "spatial" or "ingest")
+{
+    var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")
+        ?? throw new InvalidOperationException("set DISPATCH_BENCH_DB to the benchmark database's owner connection string");
+    var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+    dataSource.UseNetTopologySuite();
+    await using var db = dataSource.Build();
+    if (scenarioName == "seed")
+    {
+        // Here `requests` is the number of units, `concurrency` the number of active zones, the fifth argument the
+        // share of zones centred on unit locations (the rest are uniform in the country).
+        var cityZoneShare = double.Parse(args.ElementAtOrDefault(4) ?? "0.1", System.Globalization.CultureInfo.InvariantCulture);
+        await Seed.RunAsync(db, units: requests, zones: concurrency, cityZoneShare);
+        return;
+    }
+
+    using var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
+    if (Environment.GetEnvironmentVariable("DISPATCH_BENCH_TOKEN") is { Length: > 0 } token)
+    {
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    }
+
+    var serverPid = CpuMeter.FindServer(baseUrl);
+    CpuMeter.UseDatabase(connectionString);
+    if (scenarioName == "spatial")
+    {
+        await SpatialVsRaw.RunAsync(client, db, serverPid, requests, concurrencies);
+    }
+    else
+    {
+        // Here `requests` is the number of batches per run and the fifth argument the batch sizes.
+        var sizes = (args.ElementAtOrDefault(4) ?? "5000,10000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await PositionIngest.RunAsync(client, db, serverPid, requests, concurrencies, sizes);
+    }
+
+    return;
+}
 
 if (scenarioName == "fanout")
 {
@@ -43,6 +96,8 @@ namespace Dispatch.Gis.Benchmarks
 
     internal sealed record LoadResult(string Scenario, int Requests, int Concurrency, int Failures, double Seconds, double[] SortedMs)
     {
+        public double Median => Percentile(0.50);
+
         private double Percentile(double p) => SortedMs[Math.Clamp((int)Math.Ceiling(p * SortedMs.Length) - 1, 0, SortedMs.Length - 1)];
 
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
