@@ -35,6 +35,7 @@ internal sealed record AuditEntry(
 internal static class AuditLog
 {
     private const int MaxArgumentBytes = 16 * 1024;
+    private const int MaxListItems = 100;
     private static readonly string[] SecretWords = ["password", "secret", "token", "authorization", "apikey", "api_key"];
 
     private const string Insert = """
@@ -90,7 +91,10 @@ internal static class AuditLog
 
         foreach (var (name, argument) in arguments)
         {
-            result[name] = IsSecret(name) ? "[removed]" : Redact(JsonSerializer.SerializeToNode(Plain(argument.Value)));
+            // Bulk lists (AVL batches of 10,000 fixes) are recorded by size: serialising them would cost more than the call.
+            result[name] = IsSecret(name) ? "[removed]"
+                : argument.Value is System.Collections.ICollection { Count: > MaxListItems } list ? new JsonObject { ["items"] = list.Count }
+                : Redact(JsonSerializer.SerializeToNode(Plain(argument.Value)));
         }
 
         var size = System.Text.Encoding.UTF8.GetByteCount(result.ToJsonString());

@@ -20,7 +20,9 @@ internal sealed record Connection<T>(IReadOnlyList<T> Nodes, bool HasNextPage, F
             rows.RemoveRange(paging.First, rows.Count - paging.First);
         }
 
-        return new Connection<T>(rows, hasNext, cursorOf, countAsync);
+        // A first page that holds everything is its own count: no second scan.
+        var complete = paging.After is null && !hasNext;
+        return new Connection<T>(rows, hasNext, cursorOf, complete ? _ => Task.FromResult((long)rows.Count) : countAsync);
     }
 }
 

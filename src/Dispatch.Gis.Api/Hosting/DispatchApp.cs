@@ -33,7 +33,8 @@ internal static class DispatchApp
         builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
 
         var app = builder.Build();
-        app.UseSerilogRequestLogging();
+        // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
         app.UseWebSockets();
         app.UseAuthentication();
         app.MapDispatchHealth();

@@ -149,13 +149,13 @@ internal static class UnitSql
                (SELECT count(*) FROM moved) AS moved_count
         FROM (SELECT 1) one
         LEFT JOIN LATERAL (
-            SELECT n.unit_id, u.call_sign, n.at, n.geom, z.id AS zone_id, z.version, z.kind, z.territory_kato,
-                   ST_Intersects(z.geom, n.geom) AS entered
+            SELECT n.unit_id, u.call_sign, n.at, n.geom, z.id AS zone_id, z.version, z.kind, z.territory_kato, x.now_in AS entered
             FROM newer n
             JOIN response_units u ON u.id = n.unit_id
-            JOIN emergency_zones z ON z.status = 'ACTIVE'
-                 AND (ST_Intersects(z.geom, n.geom) OR ST_Intersects(z.geom, n.before))
-                 AND ST_Intersects(z.geom, n.geom) <> ST_Intersects(z.geom, n.before)
+            -- One index probe per step: any zone holding either end overlaps the step's box.
+            JOIN emergency_zones z ON z.status = 'ACTIVE' AND z.geom && ST_MakeLine(n.before, n.geom)
+            CROSS JOIN LATERAL (SELECT ST_Intersects(z.geom, n.geom) AS now_in, ST_Intersects(z.geom, n.before) AS was_in) x
+            WHERE x.now_in <> x.was_in
             ORDER BY n.unit_id, n.at
         ) c ON true
         """;
