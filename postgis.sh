@@ -23,8 +23,9 @@ say() { printf 'postgis.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 # initdb refuses to run as root, so root runs the server as the system's postgres user.
+# From /, and with files passed on stdin: a clone under /root is not readable by the postgres user.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 cluster_dir() {
@@ -95,7 +96,7 @@ DO \$\$BEGIN
   END IF;
 END\$\$;
 SQL
-  psql_admin -d postgres -f "$repo/schema/roles/010_roles.sql" >/dev/null
+  psql_admin -d postgres < "$repo/schema/roles/010_roles.sql" >/dev/null
   if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
     psql_admin -d postgres -c "CREATE DATABASE $db OWNER $owner" >/dev/null
   fi
