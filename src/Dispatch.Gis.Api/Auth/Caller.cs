@@ -80,11 +80,14 @@ internal sealed record Caller(string? Subject, string Name, Role? Role, string? 
         }
     }
 
-    public void RequireTerritory(string kato, string argument)
+    /// <summary>FORBIDDEN outside the token's territories; a place outside every territory is for nationwide tokens only.</summary>
+    public void RequireTerritory(string? kato, string argument)
     {
         if (!Scope.Covers(kato))
         {
-            throw new ForbiddenException($"territory {kato} is outside this token's territories", argument);
+            throw new ForbiddenException(kato is null
+                ? "the place lies outside every territory: nationwide tokens only"
+                : $"territory {kato} is outside this token's territories", argument);
         }
     }
 }

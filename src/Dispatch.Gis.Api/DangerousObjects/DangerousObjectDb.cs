@@ -77,16 +77,6 @@ internal static class DangerousObjectDb
         return rows.GroupBy(z => z.ObjectId).ToDictionary(g => g.Key, g => (IReadOnlyList<HazardZone>)g.ToList());
     }
 
-    /// <summary>The district the geometry lies in (its centre, for areas), for scope.</summary>
-    public static async Task<string?> DistrictOfAsync(WriteTransaction tx, Geometry geometry, CancellationToken ct)
-    {
-        await using var cmd = tx.Command("""
-            SELECT kato FROM territories WHERE level = 'DISTRICT' AND ST_Covers(geom, ST_PointOnSurface($1)) ORDER BY kato LIMIT 1
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = geometry });
-        return await cmd.ExecuteScalarAsync(ct) as string;
-    }
-
     public static async Task<Guid> UpsertAsync(WriteTransaction tx, DangerousObjectInput input, string? territory, string actor, CancellationToken ct)
     {
         const string Insert = """

@@ -72,13 +72,13 @@ internal static class DangerousObjectMutations
                     var existing = await loaders.ObjectById(ctx, existingId).GetResultAsync(ctx.CancellationToken)
                         ?? throw new DispatchException(ErrorCodes.NotFound, "no such dangerous object", "input.id");
                     ctx.AuditTerritory(existing.TerritoryKato);
-                    RequireScope(ctx.Caller(), existing.TerritoryKato, "input.id");
+                    ctx.Caller().RequireTerritory(existing.TerritoryKato, "input.id");
                 }
 
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
-                var territory = await DangerousObjectDb.DistrictOfAsync(tx, geometry, ctx.CancellationToken);
+                var territory = await Territories.TerritoryDb.DistrictOfAsync(tx, geometry, ctx.CancellationToken);
                 ctx.AuditTerritory(territory);
-                RequireScope(ctx.Caller(), territory, "input.geometry");
+                ctx.Caller().RequireTerritory(territory, "input.geometry");
                 var id = await DangerousObjectDb.UpsertAsync(tx, parsed, territory, ctx.Caller().Name, ctx.CancellationToken);
                 await tx.CommitAsync(ctx.CancellationToken);
                 return (await DangerousObjectDb.ByIdAsync(db, [id], ctx.CancellationToken))[id];
@@ -97,7 +97,7 @@ internal static class DangerousObjectMutations
                 var target = await loaders.ObjectById(ctx, ctx.GetArgument<Guid>("object")).GetResultAsync(ctx.CancellationToken)
                     ?? throw new DispatchException(ErrorCodes.NotFound, "no such dangerous object", "object");
                 ctx.AuditTerritory(target.TerritoryKato);
-                RequireScope(ctx.Caller(), target.TerritoryKato, "object");
+                ctx.Caller().RequireTerritory(target.TerritoryKato, "object");
                 var shape = await spatial.GeometryAsync(ctx.GetArgument<Geometry>("geometry"), ctx.GetArgument<int?>("crs") ?? GeoJson.Wgs84, "geometry", ctx.CancellationToken);
                 if (shape is not (Polygon or MultiPolygon))
                 {
@@ -112,14 +112,6 @@ internal static class DangerousObjectMutations
                 await tx.CommitAsync(ctx.CancellationToken);
                 return new HazardZone(id, target.Id, kind, name, GeoJson.Write(shape).GetRawText(), basis);
             });
-    }
-
-    private static void RequireScope(Caller caller, string? territory, string argument)
-    {
-        if (!caller.Scope.Covers(territory))
-        {
-            throw new ForbiddenException(territory is null ? "outside every territory: nationwide tokens only" : $"territory {territory} is outside this token's territories", argument);
-        }
     }
 
     private static DangerousObjectInput Read(Dictionary<string, object?> input, Geometry geometry)

@@ -71,12 +71,9 @@ internal static class IncidentMutations
                 }
 
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
-                var territory = await DistrictOfAsync(tx, location, ctx.CancellationToken);
+                var territory = await Territories.TerritoryDb.DistrictOfAsync(tx, location, ctx.CancellationToken);
                 ctx.AuditTerritory(territory);
-                if (!caller.Scope.Covers(territory))
-                {
-                    throw new ForbiddenException("the incident's location is outside this token's territories", "input.location");
-                }
+                caller.RequireTerritory(territory, "input.location");
 
                 var id = await IncidentDb.CreateAsync(tx, input, caller.Name, ctx.CancellationToken);
                 await tx.CommitAsync(ctx.CancellationToken);
@@ -137,7 +134,7 @@ internal static class IncidentMutations
                 var chosen = await LoadUnitsAsync(ctx, units, ids);
                 foreach (var (unit, i) in chosen.Select((u, i) => (u, i)))
                 {
-                    ctx.Caller().RequireTerritory(unit.TerritoryKato ?? "", $"units[{i}]");
+                    ctx.Caller().RequireTerritory(unit.TerritoryKato, $"units[{i}]");
                     RequireFit(rules, incident, unit, $"units[{i}]");
                 }
 
@@ -165,7 +162,7 @@ internal static class IncidentMutations
                     throw new BadUserInputException($"{DbEnum.Text(service.Kind)} sends no forces under Rules §5.3; ask police, ambulance or medical aviation", "service");
                 }
 
-                var (personnel, vehicles) = Composition(ctx.GetArgument<int>("personnel"), ctx.GetArgument<object?>("vehicles"), "");
+                var (personnel, vehicles) = UnitMutations.Composition(ctx.GetArgument<int>("personnel"), ctx.GetArgument<object?>("vehicles"), "");
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
                 var id = await DeploymentDb.RequestForcesAsync(tx, incident, service, personnel, UnitDb.VehiclesJson(vehicles), ctx.GetArgument<string?>("note"),
                     ctx.Caller().Name, ctx.CancellationToken);
@@ -242,7 +239,7 @@ internal static class IncidentMutations
                 DateTime? Time(string name) => report.GetValueOrDefault(name) is DateTime t ? UnitMutations.Utc(t) : null;
                 int? personnel = report.GetValueOrDefault("personnel") is { } p ? Convert.ToInt32(p, CultureInfo.InvariantCulture) : null;
                 var vehicles = report.TryGetValue("vehicles", out var reportedVehicles) && reportedVehicles is not null
-                    ? UnitDb.VehiclesJson(Composition(personnel ?? 0, reportedVehicles, "report").Vehicles) : null;
+                    ? UnitDb.VehiclesJson(UnitMutations.Composition(personnel ?? 0, reportedVehicles, "report").Vehicles) : null;
                 var (departed, arrived, left) = (Time("departedAt"), Time("arrivedAt"), Time("leftAt"));
                 var duplicate = await DeploymentDb.RecordReportAsync(tx, id, clientReportId, personnel, vehicles, departed, arrived, left, ctx.Caller().Name, ctx.CancellationToken);
                 if (duplicate)
@@ -296,7 +293,7 @@ internal static class IncidentMutations
                     throw new BadUserInputException($"unit {foreign.CallSign} belongs to another service", "units");
                 }
 
-                var (personnel, vehicles) = Composition(ctx.GetArgument<int>("personnel"), ctx.GetArgument<object?>("vehicles"), "");
+                var (personnel, vehicles) = UnitMutations.Composition(ctx.GetArgument<int>("personnel"), ctx.GetArgument<object?>("vehicles"), "");
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
                 foreach (var unit in chosen.Where(u => u.Status != status))
                 {
@@ -539,21 +536,6 @@ internal static class IncidentMutations
         return ids;
     }
 
-    private static (int Personnel, IReadOnlyList<VehicleCount> Vehicles) Composition(int personnel, object? vehicles, string prefix)
-    {
-        var at = prefix.Length == 0 ? "" : prefix + ".";
-        if (personnel is < 0 or > 10_000)
-        {
-            throw new BadUserInputException("personnel must be 0 to 10000", at + "personnel");
-        }
-
-        var list = ((vehicles as IEnumerable<object?>) ?? []).Cast<Dictionary<string, object?>>()
-            .Select(v => new VehicleCount(((string)v["type"]!).Trim(), Convert.ToInt32(v["count"], CultureInfo.InvariantCulture))).ToList();
-        return list.Any(v => v.Type.Length == 0 || v.Count is < 1 or > 1000)
-            ? throw new BadUserInputException("each vehicle needs a type and a count of 1 to 1000", at + "vehicles")
-            : (personnel, list);
-    }
-
     private static IncidentInput ReadIncident(Dictionary<string, object?> raw, Point location, ClassificationRules rules, IncidentOptions options)
     {
         var now = DateTime.UtcNow;
@@ -583,12 +565,5 @@ internal static class IncidentMutations
 
         return new IncidentInput(received, (IncidentChannel)raw["channel"]!, raw.GetValueOrDefault("callerName") as string, raw.GetValueOrDefault("callerPhone") as string,
             null, location, raw.GetValueOrDefault("address") as string, description, type, urgency);
-    }
-
-    private static async Task<string?> DistrictOfAsync(WriteTransaction tx, Point point, CancellationToken ct)
-    {
-        await using var cmd = tx.Command("SELECT kato FROM territories WHERE level = 'DISTRICT' AND ST_Covers(geom, $1) ORDER BY kato LIMIT 1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = point });
-        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 }

@@ -37,6 +37,16 @@ internal static class TerritoryDb
         return rows.ToLookup(t => t.ParentKato!);
     }
 
+    /// <summary>The district a geometry lies in (a point on its surface, for areas), or null outside Kazakhstan.</summary>
+    public static async Task<string?> DistrictOfAsync(Storage.WriteTransaction tx, Geometry geometry, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            SELECT kato FROM territories WHERE level = 'DISTRICT' AND ST_Covers(geom, ST_PointOnSurface($1)) ORDER BY kato LIMIT 1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = geometry });
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
     public static async Task<IDictionary<string, long>> PopulationByKatoAsync(NpgsqlDataSource db, IEnumerable<string> katos, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(TerritorySql.PopulationByKato);

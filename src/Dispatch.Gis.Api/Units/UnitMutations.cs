@@ -212,7 +212,7 @@ internal static class UnitMutations
         _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
     };
 
-    private static (int Personnel, IReadOnlyList<VehicleCount> Vehicles) Composition(object? personnel, object? vehicles, string prefix)
+    internal static (int Personnel, IReadOnlyList<VehicleCount> Vehicles) Composition(object? personnel, object? vehicles, string prefix)
     {
         var people = Convert.ToInt32(personnel, System.Globalization.CultureInfo.InvariantCulture);
         var at = prefix.Length == 0 ? "" : prefix + ".";

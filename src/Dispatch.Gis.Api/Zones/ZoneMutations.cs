@@ -44,7 +44,7 @@ internal static class ZoneMutations
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
                 var territory = await ZoneDb.MainTerritoryAsync(tx, shape, ctx.CancellationToken);
                 ctx.AuditTerritory(territory);
-                RequireScope(ctx.Caller(), territory);
+                ctx.Caller().RequireTerritory(territory, "geometry");
                 var incident = input.GetValueOrDefault("incident") is { } given ? Guid.Parse(given.ToString()!) : (Guid?)null;
                 var id = await ZoneDb.CreateAsync(tx, (ZoneKind)input["kind"]!, name, (Hazard)input["hazard"]!, shape, territory, incident,
                     input.GetValueOrDefault("note") as string, ctx.Caller().Name, ctx.CancellationToken);
@@ -67,7 +67,7 @@ internal static class ZoneMutations
                 var shape = await AreaAsync(spatial, ctx.GetArgument<Geometry>("geometry"), ctx.GetArgument<int?>("crs"), "geometry", ctx.CancellationToken);
                 await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
                 var territory = await ZoneDb.MainTerritoryAsync(tx, shape, ctx.CancellationToken);
-                RequireScope(ctx.Caller(), territory);
+                ctx.Caller().RequireTerritory(territory, "geometry");
                 var (version, added, removed) = await ZoneDb.UpdateAsync(tx, zone, shape, ctx.GetArgument<int?>("expectedVersion"), ctx.GetArgument<string?>("note"),
                     ctx.Caller().Name, ctx.CancellationToken);
                 await OfferAsUpdateAsync(tx, rules, zone.Id, version, zone.Name, zone.Hazard, territory, zone.IncidentId,
@@ -121,18 +121,8 @@ internal static class ZoneMutations
         var zone = await loaders.ZoneById(ctx, ctx.GetArgument<Guid>("zone")).GetResultAsync(ctx.CancellationToken)
             ?? throw new DispatchException(ErrorCodes.NotFound, "no such zone", "zone");
         ctx.AuditTerritory(zone.TerritoryKato);
-        RequireScope(ctx.Caller(), zone.TerritoryKato);
+        ctx.Caller().RequireTerritory(zone.TerritoryKato, "zone");
         return zone;
-    }
-
-    private static void RequireScope(Caller caller, string? territory)
-    {
-        if (!caller.Scope.Covers(territory))
-        {
-            throw new ForbiddenException(territory is null
-                ? "the zone lies outside every territory: nationwide tokens only"
-                : $"the zone lies in {territory}, outside this token's territories", "geometry");
-        }
     }
 
     private static async Task<Geometry> AreaAsync(SpatialArguments spatial, Geometry geometry, int? crs, string argument, CancellationToken ct)
