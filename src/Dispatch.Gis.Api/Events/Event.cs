@@ -29,7 +29,7 @@ internal sealed record StoredEvent(
 /// What a subscriber gets: the kinds it asked for (null = all), within its token's territories. Events without a
 /// territory go only to nationwide tokens.
 /// </summary>
-internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope, Geometry? Area = null)
+internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope, Geometry? Area = null, string? Territory = null, Guid? Incident = null)
 {
     public static readonly EventFilter All = new(null, Auth.TerritoryScope.All);
 
@@ -37,7 +37,15 @@ internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritorySc
     private readonly NetTopologySuite.Geometries.Prepared.IPreparedGeometry? _area =
         Area is null ? null : NetTopologySuite.Geometries.Prepared.PreparedGeometryFactory.Prepare(Area);
 
-    /// <summary>Events without a place never match an area filter.</summary>
+    private readonly Auth.TerritoryScope? _territory = Territory is null ? null : Auth.TerritoryScope.Parse([Territory]);
+    private readonly string? _incident = Incident?.ToString();
+
+    /// <summary>Events without a place never match an area filter; without an incident, never an incident filter.</summary>
     public bool Matches(StoredEvent e) =>
-        (Kinds is null || Kinds.Contains(e.Kind)) && Scope.Covers(e.TerritoryKato) && (_area is null || (e.Geometry is { } g && _area.Intersects(g)));
+        (Kinds is null || Kinds.Contains(e.Kind))
+        && Scope.Covers(e.TerritoryKato)
+        && (_territory is null || _territory.Covers(e.TerritoryKato))
+        && (_area is null || (e.Geometry is { } g && _area.Intersects(g)))
+        && (_incident is null || (e.Payload.ValueKind == System.Text.Json.JsonValueKind.Object
+            && e.Payload.TryGetProperty("incidentId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String && id.GetString() == _incident));
 }

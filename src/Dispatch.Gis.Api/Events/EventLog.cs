@@ -79,6 +79,16 @@ internal static class EventLog
             where.Add("ST_Intersects(geom, {0})", area);
         }
 
+        if (filter.Territory is { } territory)
+        {
+            where.Add(Territories.TerritorySql.ScopeCondition("territory_kato"), (object)new[] { territory });
+        }
+
+        if (filter.Incident is { } incident)
+        {
+            where.Add("payload ->> 'incidentId' = {0}", incident.ToString());
+        }
+
         var limitParameter = where.Parameter(limit);
         await using var cmd = db.CreateCommand($"SELECT {Columns} FROM events{where.Sql} ORDER BY id LIMIT {limitParameter}");
         cmd.Parameters.AddRange(where.Parameters);

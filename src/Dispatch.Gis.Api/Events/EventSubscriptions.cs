@@ -1,6 +1,7 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.GraphQL;
 using GraphQL;
+using GraphQL.Builders;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,30 +17,63 @@ internal sealed class EventOptions
 
 internal static class EventSubscriptions
 {
+    /// <summary>What map clients are alerted to by default: zones, geofence crossings, regimes, incidents, updates, requests.</summary>
+    public static readonly string[] AlertKinds =
+    [
+        "ZONE_CREATED", "ZONE_CHANGED", "ZONE_CLOSED", "UNIT_ENTERED_ZONE", "UNIT_EXITED_ZONE", "REGIME_DECLARED",
+        "INCIDENT_RECEIVED", "INCIDENT_CLASSIFIED", "INCIDENT_STATUS_CHANGED", "SITUATION_UPDATE_SENT", "FORCES_REQUESTED",
+    ];
+
+    private static readonly string[] ZoneKinds = ["ZONE_CREATED", "ZONE_CHANGED", "ZONE_CLOSED"];
+
     public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, CallerQuotas quotas,
         Geo.SpatialArguments spatial, ILogger logger)
     {
-        root.Field<NonNullGraphType<EventGraphType>>("events")
-            .Description("Every event, or those of the given kinds: first all after `after` (when given) from the log, then live ones.")
+        // Every subscription is the event log seen through a filter; they differ only in which arguments pick it.
+        FieldBuilder<object?, StoredEvent> Stream(string name, string description, Func<IResolveFieldContext, Task<EventFilter>> filter) =>
+            root.Field<NonNullGraphType<EventGraphType>, StoredEvent>(name)
+                .Description(description)
+                .Argument<IdGraphType>("after", "Resume after this event id: every later event is delivered, none twice.")
+                .AllowRoles(AccessRules.Readers)
+                .ResolveStreamAsync(async ctx =>
+                {
+                    var after = await ParseAfterAsync(db, ctx.GetArgument<string?>("after"), ctx.CancellationToken);
+                    var chosen = await filter(ctx);
+                    var flow = ctx.RequestServices?.GetService<OperationFlowControl>();
+                    var quota = quotas.TakeSubscription(ctx.Caller());
+                    return new EventStream(db, hub, chosen, after, options.Value.SubscriberQueueCapacity, flow, logger).Holding(quota);
+                })
+                .Resolve(ctx => (StoredEvent)ctx.Source!);
+
+        async Task<NetTopologySuite.Geometries.Geometry?> AreaAsync(IResolveFieldContext ctx) =>
+            ctx.GetArgument<NetTopologySuite.Geometries.Geometry?>("area") is { } shape
+                ? await spatial.GeometryAsync(shape, ctx.GetArgument<int?>("crs") ?? Geo.GeoJson.Wgs84, "area", ctx.CancellationToken)
+                : null;
+
+        static IReadOnlySet<string>? Kinds(IResolveFieldContext ctx, IEnumerable<string>? preset) =>
+            (ctx.GetArgument<List<string>?>("kinds") ?? preset)?.ToHashSet(StringComparer.Ordinal);
+
+        Stream("events", "Every event, or those of the given kinds, in an area: first all after `after` (when given) from the log, then live ones.",
+                async ctx => new EventFilter(Kinds(ctx, null), ctx.Caller().Scope, await AreaAsync(ctx)))
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("kinds", "Only these kinds (e.g. REGIME_DECLARED); all when absent.")
-            .Argument<IdGraphType>("after", "Resume after this event id: every later event is delivered, none twice.")
             .Argument<Geo.GeometryGraphType>("area", "Only events whose place intersects this area (alerts for a map view or a district).")
-            .Argument<IntGraphType>("crs", "EPSG code of area (default 4326).")
-            .AllowRoles(AccessRules.Readers)
-            .ResolveStreamAsync(async ctx =>
-            {
-                var kinds = ctx.GetArgument<List<string>?>("kinds");
-                var after = await ParseAfterAsync(db, ctx.GetArgument<string?>("after"), ctx.CancellationToken);
-                var caller = ctx.Caller();
-                var area = ctx.GetArgument<NetTopologySuite.Geometries.Geometry?>("area") is { } shape
-                    ? await spatial.GeometryAsync(shape, ctx.GetArgument<int?>("crs") ?? Geo.GeoJson.Wgs84, "area", ctx.CancellationToken)
-                    : null;
-                var filter = new EventFilter(kinds?.ToHashSet(StringComparer.Ordinal), caller.Scope, area);
-                var flow = ctx.RequestServices?.GetService<OperationFlowControl>();
-                var quota = quotas.TakeSubscription(caller);
-                return new EventStream(db, hub, filter, after, options.Value.SubscriberQueueCapacity, flow, logger).Holding(quota);
-            })
-            .Resolve(ctx => ctx.Source);
+            .Argument<IntGraphType>("crs", "EPSG code of area (default 4326).");
+
+        Stream("alerts", "What a map client is alerted to (zones, crossings, regimes, incidents, situation updates, force requests) in an area or territory.",
+                async ctx => new EventFilter(Kinds(ctx, AlertKinds), ctx.Caller().Scope, await AreaAsync(ctx), ctx.GetArgument<string?>("territoryId")))
+            .Argument<Geo.GeometryGraphType>("area")
+            .Argument<IntGraphType>("crs")
+            .Argument<StringGraphType>("territoryId", "KATO code; a region includes its districts.")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("kinds", "Narrow the default alert kinds.");
+
+        Stream("zoneChanges", "Emergency zones created, redrawn or closed, in an area.",
+                async ctx => new EventFilter(ZoneKinds.ToHashSet(StringComparer.Ordinal), ctx.Caller().Scope, await AreaAsync(ctx)))
+            .Argument<Geo.GeometryGraphType>("area")
+            .Argument<IntGraphType>("crs");
+
+        Stream("incidentUpdates", "Everything that happens to one incident: its timeline, live.",
+                ctx => Task.FromResult(new EventFilter(null, ctx.Caller().Scope, Incident: ctx.GetArgument<Guid>("incident"))))
+            .Argument<NonNullGraphType<IdGraphType>>("incident");
     }
 
     private static async Task<long?> ParseAfterAsync(NpgsqlDataSource db, string? after, CancellationToken ct)

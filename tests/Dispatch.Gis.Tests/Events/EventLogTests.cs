@@ -77,6 +77,49 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Alerts_for_a_territory_skip_changes_elsewhere()
+    {
+        await using var ws = await SubscribeAsync(api.BaseAddress, api.OfficerToken, "subscription { alerts(territoryId: \"390000000\") { kind entityId } }");
+
+        var received = await ReceiveWhileTriggeringAsync(ws, async () =>
+        {
+            await DeclareAsync(api.GraphQL, "430000000", "HIGH_READINESS", "another region");
+            await DeclareAsync(api.GraphQL, "390000000", "HIGH_READINESS", "this region");
+        }, "alerts");
+
+        Assert.Equal(("REGIME_DECLARED", "390000000"), (received["kind"]!.GetValue<string>(), received["entityId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Zone_changes_and_incident_updates_replay_what_matches_them()
+    {
+        var last = await LastIdAsync();
+        var seed = new Seed(api.GraphQL);
+        var incident = await seed.IncidentAsync([80.1, 50.3]);
+        var other = await seed.IncidentAsync([80.2, 50.3]);
+        var zone = await seed.ZoneAsync(Seed.Square(80.1, 50.3, 0.01));
+        await api.GraphQL.QueryAsync("mutation ($i: ID!) { setIncidentStatus(incident: $i, status: CLOSED) { status } }", new { i = incident });
+
+        await using var zones = await SubscribeAsync(api.BaseAddress, api.OfficerToken,
+            $"subscription {{ zoneChanges(area: {{ type: \"Point\", coordinates: [80.1, 50.3] }}, after: \"{last}\") {{ kind entityId }} }}");
+        await using var updates = await SubscribeAsync(api.BaseAddress, api.OfficerToken,
+            $"subscription {{ incidentUpdates(incident: \"{incident}\", after: \"{last}\") {{ kind entityId }} }}");
+
+        var zoneEvent = (await zones.ReceiveTypeAsync("next"))["payload"]!["data"]!["zoneChanges"]!;
+        Assert.Equal(("ZONE_CREATED", zone), (zoneEvent["kind"]!.GetValue<string>(), zoneEvent["entityId"]!.GetValue<string>()));
+        var story = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var e = (await updates.ReceiveTypeAsync("next"))["payload"]!["data"]!["incidentUpdates"]!;
+            Assert.Equal(incident, e["entityId"]!.GetValue<string>());
+            Assert.NotEqual(other, e["entityId"]!.GetValue<string>());
+            story.Add(e["kind"]!.GetValue<string>());
+        }
+
+        Assert.Equal(["INCIDENT_RECEIVED", "INCIDENT_STATUS_CHANGED"], story);
+    }
+
+    [Fact]
     public async Task After_beyond_the_newest_event_is_refused()
     {
         await using var ws = await RawWebSocket.ConnectAsync(api.BaseAddress);
@@ -147,7 +190,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
         return ws;
     }
 
-    internal static async Task<System.Text.Json.Nodes.JsonNode> ReceiveWhileTriggeringAsync(RawWebSocket ws, Func<Task> trigger)
+    internal static async Task<System.Text.Json.Nodes.JsonNode> ReceiveWhileTriggeringAsync(RawWebSocket ws, Func<Task> trigger, string field = "events")
     {
         for (var attempt = 0; attempt < 40; attempt++)
         {
@@ -155,7 +198,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
             try
             {
                 var next = await ws.ReceiveTypeAsync("next", TimeSpan.FromMilliseconds(500));
-                return next["payload"]?["data"]?["events"] ?? throw new InvalidOperationException($"event without data: {next.ToJsonString()}");
+                return next["payload"]?["data"]?[field] ?? throw new InvalidOperationException($"event without data: {next.ToJsonString()}");
             }
             catch (OperationCanceledException)
             {
@@ -179,7 +222,7 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
         await tx.CommitAsync();
     }
 
-    private async Task<long> LastIdAsync()
+    internal async Task<long> LastIdAsync()
     {
         await using var cmd = api.Db.CreateCommand("SELECT coalesce(max(id), 0) FROM events");
         return (long)(await cmd.ExecuteScalarAsync())!;
