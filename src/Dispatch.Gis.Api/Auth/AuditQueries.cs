@@ -85,7 +85,7 @@ internal static class AuditQueries
         var where = new SqlConditions();
         if (caller.Role != Role.Admin && caller.Scope.SqlCodes is { } scope)
         {
-            where.Add("(" + Territories.TerritorySql.ScopeCondition("territory_kato") + " OR subject = {1})", (object)scope, caller.Subject ?? "");
+            where.Add("(" + Territories.TerritorySql.ScopeCondition("territory_kato") + " OR subject = {1})", (object)scope.ToArray(), caller.Subject ?? "");
         }
 
         if (filter.Operation is { } operation)
@@ -98,10 +98,7 @@ internal static class AuditQueries
             where.Add("subject = {0}", subject);
         }
 
-        if (filter.Outcome is { } outcome)
-        {
-            where.Add("outcome = {0}", DbEnum.Text(outcome));
-        }
+        where.AddEqual("outcome", filter.Outcome);
 
         if (filter.Territory is { } territory)
         {

@@ -126,5 +126,5 @@ internal sealed record TerritoryScope(bool IsAll, IReadOnlySet<string> Katos)
         IsAll || (kato is not null && (Katos.Contains(kato) || Katos.Contains(RegionOf(kato))));
 
     /// <summary>The codes for SQL: null means no restriction.</summary>
-    public string[]? SqlCodes => IsAll ? null : [.. Katos];
+    public IReadOnlyCollection<string>? SqlCodes => IsAll ? null : Katos;
 }

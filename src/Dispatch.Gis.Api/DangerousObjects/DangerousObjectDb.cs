@@ -44,16 +44,10 @@ internal static class DangerousObjectDb
     private static SqlConditions Conditions(DangerousObjectFilter filter)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("o.territory_kato"), (object)scope);
-        }
+        where.AddScope("o.territory_kato", filter.Scope.SqlCodes);
 
         filter.Spatial.AppendTo(where, "o.geom", Geography);
-        if (filter.HazardClass is { } hazard)
-        {
-            where.Add("o.hazard_class = {0}", DbEnum.Text(hazard));
-        }
+        where.AddEqual("o.hazard_class", filter.HazardClass);
 
         return where;
     }

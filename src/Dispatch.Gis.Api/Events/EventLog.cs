@@ -69,20 +69,14 @@ internal static class EventLog
             where.Add("kind = ANY({0})", (object)filter.Kinds.ToArray());
         }
 
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("territory_kato"), (object)scope);
-        }
+        where.AddScope("territory_kato", filter.Scope.SqlCodes);
 
         if (filter.Area is { } area)
         {
             where.Add("ST_Intersects(geom, {0})", area);
         }
 
-        if (filter.Territory is { } territory)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("territory_kato"), (object)new[] { territory });
-        }
+        where.AddScope("territory_kato", filter.Territory is { } territory ? [territory] : null);
 
         if (filter.Incident is { } incident)
         {

@@ -148,20 +148,11 @@ internal static class IncidentDb
     public static async Task<Connection<Incident>> ListAsync(NpgsqlDataSource db, IncidentFilter filter, CancellationToken ct)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("i.territory_kato"), (object)scope);
-        }
+        where.AddScope("i.territory_kato", filter.Scope.SqlCodes);
 
-        if (filter.Territory is { } territory)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("i.territory_kato"), (object)new[] { territory });
-        }
+        where.AddScope("i.territory_kato", filter.Territory is { } territory ? [territory] : null);
 
-        if (filter.Status is { } status)
-        {
-            where.Add("i.status = {0}", DbEnum.Text(status));
-        }
+        where.AddEqual("i.status", filter.Status);
 
         if (filter.From is { } from)
         {

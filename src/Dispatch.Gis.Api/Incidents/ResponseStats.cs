@@ -18,15 +18,9 @@ internal static class ResponseStatsDb
     {
         var where = new SqlConditions();
         where.Add("i.received_at >= {0} AND i.received_at <= {1}", from, to);
-        if (scope.SqlCodes is { } codes)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("i.territory_kato"), (object)codes);
-        }
+        where.AddScope("i.territory_kato", scope.SqlCodes);
 
-        if (territory is not null)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("i.territory_kato"), (object)new[] { territory });
-        }
+        where.AddScope("i.territory_kato", territory is null ? null : [territory]);
 
         if (profile is { } p)
         {

@@ -82,15 +82,9 @@ internal static class SituationDb
         int first, CancellationToken ct)
     {
         var where = new SqlConditions();
-        if (scope.SqlCodes is { } codes)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("s.territory_kato"), (object)codes);
-        }
+        where.AddScope("s.territory_kato", scope.SqlCodes);
 
-        if (territory is not null)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("s.territory_kato"), (object)new[] { territory });
-        }
+        where.AddScope("s.territory_kato", territory is null ? null : [territory]);
 
         if (forService is { } service)
         {

@@ -32,20 +32,14 @@ internal static class ServiceDb
     private static SqlConditions Conditions(ServiceFilter filter)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("s.territory_kato"), (object)scope);
-        }
+        where.AddScope("s.territory_kato", filter.Scope.SqlCodes);
 
         if (filter.Territory is { } territory)
         {
             where.Add("(s.territory_kato = {0} OR substr(s.territory_kato, 1, 2) || '0000000' = {0})", territory);
         }
 
-        if (filter.Kind is { } kind)
-        {
-            where.Add("s.kind = {0}", DbEnum.Text(kind));
-        }
+        where.AddEqual("s.kind", filter.Kind);
 
         return where;
     }

@@ -18,6 +18,27 @@ internal sealed class SqlConditions
         _conditions.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, fragment, names));
     }
 
+    /// <summary>
+    /// Keeps rows whose territory column is one of the codes or lies in a region among them (a district's region is
+    /// its first two KATO digits + seven zeros). Null codes: no restriction (a nationwide scope).
+    /// </summary>
+    public void AddScope(string column, IReadOnlyCollection<string>? codes)
+    {
+        if (codes is not null)
+        {
+            Add(Territories.TerritorySql.ScopeCondition(column), (object)codes.ToArray());
+        }
+    }
+
+    /// <summary>column = the enum's stored text, when a value is given.</summary>
+    public void AddEqual<T>(string column, T? value) where T : struct, Enum
+    {
+        if (value is { } v)
+        {
+            Add(column + " = {0}", DbEnum.Text(v));
+        }
+    }
+
     /// <summary>Adds a value and returns its placeholder ($n) for use outside WHERE (LIMIT, ORDER BY distance…).</summary>
     public string Parameter(object value)
     {

@@ -21,10 +21,7 @@ internal static class SettlementDb
     public static async Task<Connection<Settlement>> ListAsync(NpgsqlDataSource db, SettlementFilter filter, CancellationToken ct)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(TerritorySql.ScopeCondition("s.territory_kato"), (object)scope);
-        }
+        where.AddScope("s.territory_kato", filter.Scope.SqlCodes);
 
         filter.Spatial.AppendTo(where, "s.geom", "s.geom::geography");
         if (filter.MinPopulation is { } min)

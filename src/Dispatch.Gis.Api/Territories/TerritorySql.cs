@@ -51,15 +51,9 @@ internal static class TerritorySql
     private static (string Sql, NpgsqlParameter[] Parameters) Build(TerritoryFilter filter, bool page)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(ScopeCondition("kato"), (object)scope);
-        }
+        where.AddScope("kato", filter.Scope.SqlCodes);
 
-        if (filter.Level is { } level)
-        {
-            where.Add("level = {0}", DbEnum.Text(level));
-        }
+        where.AddEqual("level", filter.Level);
 
         if (filter.ParentKato is { } parent)
         {

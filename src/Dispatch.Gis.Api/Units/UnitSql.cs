@@ -69,21 +69,12 @@ internal static class UnitSql
     private static SqlConditions Conditions(UnitFilter filter)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("u.territory_kato"), (object)scope);
-        }
+        where.AddScope("u.territory_kato", filter.Scope.SqlCodes);
 
         filter.Spatial.AppendTo(where, "u.location", Geography);
-        if (filter.Profile is { } profile)
-        {
-            where.Add("u.profile = {0}", DbEnum.Text(profile));
-        }
+        where.AddEqual("u.profile", filter.Profile);
 
-        if (filter.Status is { } status)
-        {
-            where.Add("u.status = {0}", DbEnum.Text(status));
-        }
+        where.AddEqual("u.status", filter.Status);
 
         if (filter.Service is { } service)
         {

@@ -53,26 +53,14 @@ internal static class ZoneSql
     private static SqlConditions Conditions(ZoneFilter filter)
     {
         var where = new SqlConditions();
-        if (filter.Scope.SqlCodes is { } scope)
-        {
-            where.Add(Territories.TerritorySql.ScopeCondition("z.territory_kato"), (object)scope);
-        }
+        where.AddScope("z.territory_kato", filter.Scope.SqlCodes);
 
         filter.Spatial.AppendTo(where, "z.geom", Geography);
-        if (filter.Kind is { } kind)
-        {
-            where.Add("z.kind = {0}", DbEnum.Text(kind));
-        }
+        where.AddEqual("z.kind", filter.Kind);
 
-        if (filter.Status is { } status)
-        {
-            where.Add("z.status = {0}", DbEnum.Text(status));
-        }
+        where.AddEqual("z.status", filter.Status);
 
-        if (filter.Hazard is { } hazard)
-        {
-            where.Add("z.hazard = {0}", DbEnum.Text(hazard));
-        }
+        where.AddEqual("z.hazard", filter.Hazard);
 
         return where;
     }
