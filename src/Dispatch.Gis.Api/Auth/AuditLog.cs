@@ -51,11 +51,10 @@ internal static class AuditLog
             operation, Sanitise(arguments), request.ClientAddress, request.TraceId);
     }
 
-    /// <summary>Appends inside the caller's transaction, so an allowed mutation and its audit row commit together.</summary>
-    public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, AuditEntry entry, AuditOutcome outcome,
-        string? errorCode, CancellationToken ct)
+    /// <summary>The audit row as a batch command: a unit of work commits it with the change (<see cref="UnitOfWork.CommitAsync"/>).</summary>
+    public static NpgsqlBatchCommand InsertCommand(AuditEntry entry, AuditOutcome outcome, string? errorCode)
     {
-        await using var cmd = new NpgsqlCommand(Insert, connection, tx);
+        var cmd = new NpgsqlBatchCommand(Insert);
         cmd.Parameters.Add(Text(entry.Subject));
         cmd.Parameters.Add(Text(entry.ActorName));
         cmd.Parameters.Add(Text(entry.Role is { } role ? DbEnum.Text(role) : null));
@@ -67,15 +66,16 @@ internal static class AuditLog
         cmd.Parameters.Add(Text(entry.TerritoryKato));
         cmd.Parameters.Add(Text(entry.ClientAddress));
         cmd.Parameters.Add(Text(entry.TraceId));
-        await cmd.ExecuteNonQueryAsync(ct);
-        entry.Written = true;
+        return cmd;
     }
 
-    /// <summary>For denied and failed calls, which have no transaction of their own to ride in.</summary>
+    /// <summary>For denied and failed calls, and for allowed ones that changed nothing: a row of its own.</summary>
     public static async Task WriteAsync(NpgsqlDataSource db, AuditEntry entry, AuditOutcome outcome, string? errorCode, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await AppendAsync(connection, null, entry, outcome, errorCode, ct);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { InsertCommand(entry, outcome, errorCode) } };
+        await batch.ExecuteNonQueryAsync(ct);
+        entry.Written = true;
     }
 
     private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
@@ -94,11 +94,32 @@ internal static class AuditLog
             // Bulk lists (AVL batches of 10,000 fixes) are recorded by size: serialising them would cost more than the call.
             result[name] = IsSecret(name) ? "[removed]"
                 : argument.Value is System.Collections.ICollection { Count: > MaxListItems } list ? new JsonObject { ["items"] = list.Count }
-                : Redact(JsonSerializer.SerializeToNode(Plain(argument.Value)));
+                : Redact(Serialise(argument.Value));
         }
 
         var size = System.Text.Encoding.UTF8.GetByteCount(result.ToJsonString());
         return size <= MaxArgumentBytes ? result : new JsonObject { ["truncated"] = true, ["bytes"] = size };
+    }
+
+    // Typed inputs are written as the client sent them: camelCase fields, GeoJSON geometries, CONSTANT_CASE enums.
+    private static readonly JsonSerializerOptions ArgumentJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory(Geo.GeoJson.Factory), new ConstantCaseEnums() },
+    };
+
+    private static JsonNode? Serialise(object? value)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToNode(value, ArgumentJson);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidOperationException or JsonException)
+        {
+            // The audit row must be written whatever a caller sent; the call itself decides whether the value is acceptable.
+            return new JsonObject { ["unrecordable"] = ex.GetType().Name };
+        }
     }
 
     private static bool IsSecret(string name) => SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
@@ -123,13 +144,18 @@ internal static class AuditLog
         return node;
     }
 
-    // NTS geometries and enums become GeoJSON and their GraphQL names, as the client sent them.
-    private static object? Plain(object? value) => value switch
+    private sealed class ConstantCaseEnums : System.Text.Json.Serialization.JsonConverterFactory
     {
-        NetTopologySuite.Geometries.Geometry geometry => Geo.GeoJson.Write(geometry),
-        Enum e => DbEnum.Text(e),
-        IDictionary<string, object?> map => map.ToDictionary(p => p.Key, p => Plain(p.Value)),
-        System.Collections.IEnumerable list and not string => list.Cast<object?>().Select(Plain).ToList(),
-        _ => value,
-    };
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override System.Text.Json.Serialization.JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (System.Text.Json.Serialization.JsonConverter)Activator.CreateInstance(typeof(EnumText<>).MakeGenericType(typeToConvert))!;
+
+        private sealed class EnumText<T> : System.Text.Json.Serialization.JsonConverter<T> where T : struct, Enum
+        {
+            public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => DbEnum.Parse<T>(reader.GetString()!);
+
+            public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(DbEnum.Text(value));
+        }
+    }
 }

@@ -12,7 +12,8 @@ namespace Dispatch.Gis.DangerousObjects;
 
 internal sealed record DangerousObjectFilter(TerritoryScope Scope, SpatialFilter Spatial, HazardClass? HazardClass, Paging Paging);
 
-internal sealed record DangerousObjectInput(Guid? Id, string? ExternalRef, string Name, HazardClass HazardClass, string ObjectKind, string? Operator,
+/// <summary>An object as a change writes it: substances and contacts as checked JSON.</summary>
+internal sealed record DangerousObjectChange(Guid? Id, string? ExternalRef, string Name, HazardClass HazardClass, string ObjectKind, string? Operator,
     Geometry Geometry, string SubstancesJson, string ContactsJson);
 
 internal static class DangerousObjectDb
@@ -71,7 +72,7 @@ internal static class DangerousObjectDb
         return rows.GroupBy(z => z.ObjectId).ToDictionary(g => g.Key, g => (IReadOnlyList<HazardZone>)g.ToList());
     }
 
-    public static async Task<Guid> UpsertAsync(WriteTransaction tx, DangerousObjectInput input, string? territory, string actor, CancellationToken ct)
+    public static async Task<Guid> UpsertAsync(UnitOfWork w, DangerousObjectChange input, string? territory, CancellationToken ct)
     {
         const string Insert = """
             INSERT INTO dangerous_objects (external_ref, name, hazard_class, object_kind, operator, geom, substances, contacts, territory_kato, source)
@@ -84,7 +85,7 @@ internal static class DangerousObjectDb
             WHERE id = $1
             RETURNING id
             """;
-        await using var cmd = tx.Command(input.Id is null ? Insert : Update);
+        await using var cmd = w.Command(input.Id is null ? Insert : Update);
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)input.Id ?? DBNull.Value });
         cmd.Parameters.Add(Db.Nullable(input.ExternalRef));
         cmd.Parameters.Add(new NpgsqlParameter { Value = input.Name });
@@ -95,27 +96,26 @@ internal static class DangerousObjectDb
         cmd.Parameters.Add(new NpgsqlParameter { Value = input.SubstancesJson });
         cmd.Parameters.Add(new NpgsqlParameter { Value = input.ContactsJson });
         cmd.Parameters.Add(Db.Nullable(territory));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
         Guid id;
         try
         {
-            id = await cmd.ExecuteScalarAsync(ct) as Guid? ?? throw new DispatchException(ErrorCodes.NotFound, "no such dangerous object", "input.id");
+            id = await cmd.ExecuteScalarAsync(ct) as Guid? ?? throw new NotFoundException("no such dangerous object", "input.id");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new DispatchException(ErrorCodes.Conflict, $"another object already has externalRef {input.ExternalRef}", "input.externalRef");
+            throw new ConflictException($"another object already has externalRef {input.ExternalRef}", "input.externalRef");
         }
 
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent(input.Id is null ? "DANGEROUS_OBJECT_CREATED" : "DANGEROUS_OBJECT_UPDATED", "DangerousObject", id.ToString(),
-                new { name = input.Name, hazardClass = DbEnum.Text(input.HazardClass) }, input.Geometry, territory, actor)], ct);
+        w.Add(new NewEvent(input.Id is null ? "DANGEROUS_OBJECT_CREATED" : "DANGEROUS_OBJECT_UPDATED", "DangerousObject", id.ToString(),
+            new { objectId = id, name = input.Name, hazardClass = DbEnum.Text(input.HazardClass) }, input.Geometry, territory));
         return id;
     }
 
-    public static async Task<Guid> AddHazardZoneAsync(WriteTransaction tx, Guid objectId, HazardZoneKind kind, string name, Geometry shape, string? basis,
-        string? territory, string actor, CancellationToken ct)
+    public static async Task<Guid> AddHazardZoneAsync(UnitOfWork w, Guid objectId, HazardZoneKind kind, string name, Geometry shape, string? basis,
+        string? territory, CancellationToken ct)
     {
-        await using var cmd = tx.Command("""
+        await using var cmd = w.Command("""
             INSERT INTO hazard_zones (object_id, kind, name, geom, basis) VALUES ($1, $2, $3, ST_Multi($4), $5) RETURNING id
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = objectId });
@@ -124,8 +124,7 @@ internal static class DangerousObjectDb
         cmd.Parameters.Add(new NpgsqlParameter { Value = shape });
         cmd.Parameters.Add(Db.Nullable(basis));
         var id = (Guid)(await cmd.ExecuteScalarAsync(ct))!;
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent("HAZARD_ZONE_ADDED", "DangerousObject", objectId.ToString(), new { hazardZoneId = id, kind = DbEnum.Text(kind), name }, shape, territory, actor)], ct);
+        w.Add(new NewEvent("HAZARD_ZONE_ADDED", "DangerousObject", objectId.ToString(), new { objectId, hazardZoneId = id, kind = DbEnum.Text(kind), name }, shape, territory));
         return id;
     }
 

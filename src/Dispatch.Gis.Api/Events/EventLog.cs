@@ -10,8 +10,8 @@ internal static class EventLog
 {
     // Identity values are taken at INSERT but become visible at COMMIT, so two writers could commit ids out of
     // order and a reader that already passed id 7 would never see a late id 6. Holding this lock from the insert
-    // to the commit makes id order equal commit order; the cost is that event-writing commits queue behind
-    // each other for the few milliseconds between the insert and the commit.
+    // to the commit makes id order equal commit order. A unit of work takes it only in its commit round trip,
+    // after all its row locks, so commits queue behind each other for that round trip and nothing else waits.
     private const long AppendLockKey = 0x45_76_65_6E_74_73; // "Events"
 
     private const string Insert = """
@@ -22,42 +22,36 @@ internal static class EventLog
 
     private const string Columns = "id, kind, entity_type, entity_id, payload, geom, territory_kato, actor, occurred_at";
 
-    public static async Task<IReadOnlyList<long>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
-        IReadOnlyList<NewEvent> events, CancellationToken ct)
+    // Payloads are camelCase whatever the C# names, so every event reads like the GraphQL API.
+    private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>The event-log lock, for the commit of a unit of work (<see cref="UnitOfWork.CommitAsync"/>) only.</summary>
+    public static NpgsqlBatchCommand LockCommand()
     {
-        if (events.Count == 0)
-        {
-            return [];
-        }
+        var cmd = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+        return cmd;
+    }
 
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
-        {
-            lockCmd.Parameters.AddWithValue(AppendLockKey);
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
-
-        await using var cmd = new NpgsqlCommand(Insert, connection, tx);
+    /// <summary>One INSERT for all the events of a unit of work, returning their ids in order.</summary>
+    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<NewEvent> events)
+    {
+        var cmd = new NpgsqlBatchCommand(Insert);
         cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Kind).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EntityType).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.EntityId).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter
         {
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-            Value = events.Select(e => JsonSerializer.Serialize(e.Payload ?? new { })).ToArray(),
+            Value = events.Select(e => PayloadText(e.Payload)).ToArray(),
         });
         cmd.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Geometry).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.TerritoryKato).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.Actor).ToArray() });
-
-        var ids = new List<long>(events.Count);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-
-        return ids;
+        return cmd;
     }
+
+    internal static string PayloadText(object? payload) => JsonSerializer.Serialize(payload ?? new { }, PayloadJson);
 
     /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="limit"/>.</summary>
     public static async Task<List<StoredEvent>> ReadAfterAsync(NpgsqlDataSource db, long afterId, EventFilter filter, int limit, CancellationToken ct)

@@ -96,6 +96,18 @@ internal sealed class RequestLoaders
     public static RequestLoaders Of(IResolveFieldContext context) =>
         context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders
             ?? throw new InvalidOperationException("RequestLoaders is not registered for this request");
+
+    /// <summary>One row by key, batched with every other key asked for at this level; null when there is none.</summary>
+    public static IDataLoaderResult<T?> One<TKey, T>(IResolveFieldContext context, string name, TKey key,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IDictionary<TKey, T>>> fetch)
+        where TKey : notnull where T : class =>
+        Of(context).Get<TKey, T?>(name, async (keys, ct) => (await fetch(keys, ct)).ToDictionary(p => p.Key, p => (T?)p.Value), null).Load(key);
+
+    /// <summary>The rows related to a key, batched like <see cref="One"/>; empty when there are none.</summary>
+    public static IDataLoaderResult<IReadOnlyList<T>> Many<TKey, T>(IResolveFieldContext context, string name, TKey key,
+        Func<IReadOnlyList<TKey>, CancellationToken, Task<IDictionary<TKey, IReadOnlyList<T>>>> fetch)
+        where TKey : notnull =>
+        Of(context).Get(name, fetch, (IReadOnlyList<T>)[]).Load(key);
 }
 
 internal static class DataLoaderResultExtensions

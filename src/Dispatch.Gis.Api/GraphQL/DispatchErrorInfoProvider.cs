@@ -30,6 +30,17 @@ internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : E
             extensions["argument"] = argument;
         }
 
+        if (Find<DispatchException>(executionError) is { Retryable: true })
+        {
+            extensions["retryable"] = true;
+        }
+
+        // Set where an internal error is logged (see InternalErrors), so an operator finds the log entry by it.
+        if (code == ErrorCodes.Internal && InternalErrors.TraceIdOf(executionError) is { } traceId)
+        {
+            extensions["traceId"] = traceId;
+        }
+
         if (executionError.Code is { } detail && detail != code)
         {
             extensions["detail"] = detail;

@@ -1,8 +1,11 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Deployments;
 using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Services;
+using Dispatch.Gis.Situation;
+using Dispatch.Gis.Statistics;
 using Dispatch.Gis.Units;
 using Dispatch.Gis.Zones;
 using Dispatch.Gis.Geo;
@@ -32,18 +35,21 @@ internal sealed class DispatchSchema : Schema
 /// <summary>The root types; each feature contributes its fields so the roots stay a table of contents.</summary>
 internal sealed class QueryType : ObjectGraphType
 {
-    public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
-        SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones,
-        IncidentLoaders incidents, IOptions<IncidentOptions> incidentOptions, CallerQuotas quotas, ILogger<QueryType> logger)
+    public QueryType(IServiceProvider services, NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
+        SpatialArguments spatial, ServiceLoaders serviceLoaders, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones, CallerQuotas quotas,
+        ILogger<QueryType> logger)
     {
         Name = "Query";
         TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
         SettlementQueries.AddTo(this, db, spatial, paging);
-        ServiceQueries.AddTo(this, db, services, paging);
+        ServiceQueries.AddTo(this, db, serviceLoaders, paging);
         UnitQueries.AddTo(this, db, units, spatial, paging);
         DangerousObjectQueries.AddTo(this, db, objects, spatial, paging);
         ZoneQueries.AddTo(this, db, zones, spatial, paging);
-        IncidentQueries.AddTo(this, db, incidents, paging, incidentOptions);
+        ActivatorUtilities.CreateInstance<IncidentQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<DeploymentQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<SituationQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
@@ -51,17 +57,17 @@ internal sealed class QueryType : ObjectGraphType
 
 internal sealed class MutationType : ObjectGraphType
 {
-    public MutationType(NpgsqlDataSource db, SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects,
-        ZoneLoaders zones, IncidentLoaders incidents, ClassificationRules rules, IOptions<UnitOptions> unitOptions, IOptions<IncidentOptions> incidentOptions,
-        CallerQuotas quotas, ILogger<MutationType> logger)
+    public MutationType(IServiceProvider services, NpgsqlDataSource db, CallerQuotas quotas, ILogger<MutationType> logger)
     {
         Name = "Mutation";
-        RegimeMutations.AddTo(this, db);
-        ServiceMutations.AddTo(this, db, services);
-        UnitMutations.AddTo(this, db, units, services, spatial, unitOptions);
-        DangerousObjectMutations.AddTo(this, db, objects, spatial);
-        ZoneMutations.AddTo(this, db, zones, spatial, rules);
-        IncidentMutations.AddTo(this, db, incidents, units, services, spatial, rules, incidentOptions);
+        ActivatorUtilities.CreateInstance<RegimeMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ServiceMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<UnitMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<DangerousObjectMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ZoneMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<IncidentMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<DeploymentMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<SituationMutations>(services).AddTo(this);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }

@@ -27,7 +27,20 @@ internal class DispatchException(string code, string message, string? argument =
 
     /// <summary>The argument or input field at fault, so a form can highlight it.</summary>
     public string? Argument { get; } = argument;
+
+    /// <summary>True when sending the same request again may succeed (a conflict with a concurrent change).</summary>
+    public virtual bool Retryable => false;
 }
+
+/// <summary>The state the call needs is not the state it found (a stale version, a forbidden transition, a race).</summary>
+internal sealed class ConflictException(string message, string? argument = null, bool retryable = false)
+    : DispatchException(ErrorCodes.Conflict, message, argument)
+{
+    public override bool Retryable { get; } = retryable;
+}
+
+internal sealed class NotFoundException(string message, string? argument = null)
+    : DispatchException(ErrorCodes.NotFound, message, argument);
 
 internal sealed class BadUserInputException(string message, string? argument = null)
     : DispatchException(ErrorCodes.BadUserInput, message, argument);

@@ -17,7 +17,8 @@ internal enum GraphQLTransport
 }
 
 /// <summary>The one path every transport runs a request through: size limit, transport rules, timeout.</summary>
-internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits, IOptions<AuthOptions> auth)
+internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits, IOptions<AuthOptions> auth,
+    InternalErrors internalErrors)
 {
     public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
         ClaimsPrincipal? user, string? clientAddress, string traceId, CancellationToken ct)
@@ -51,6 +52,7 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             Timeout = limits.Value.ExecutionTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
             ValidationRules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)),
+            UnhandledExceptionDelegate = internalErrors.HandleAsync,
         });
     }
 

@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Deployments;
 using Dispatch.Gis.Incidents;
+using Dispatch.Gis.Situation;
 using Dispatch.Gis.Services;
 using Dispatch.Gis.Units;
 using Dispatch.Gis.Zones;
@@ -39,12 +41,15 @@ internal static class GraphQLSetup
         services.AddSingleton<DangerousObjectLoaders>();
         services.AddSingleton<ZoneLoaders>();
         services.AddSingleton<IncidentLoaders>();
+        services.AddSingleton<DeploymentLoaders>();
+        services.AddSingleton<SituationLoaders>();
         services.AddSingleton(_ => ClassificationRules.Load(ClassificationRules.DefaultPath));
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section)
             .Validate(o => o.RoadFactor >= 1 && o.ObjectRadiusMeters > 0 && o.ArrivalRadiusMeters > 0, "Dispatch:Incidents settings are out of range")
             .ValidateOnStart();
         services.AddScoped<RequestLoaders>();
         services.AddScoped<OperationFlowControl>();
+        services.AddSingleton<InternalErrors>();
         services.AddSingleton<GraphQLRequestExecutor>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<GraphQLWebSocketEndpoint>();

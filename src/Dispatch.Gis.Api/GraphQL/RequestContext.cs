@@ -24,6 +24,14 @@ internal static class RequestContextExtensions
 {
     public static Caller Caller(this IResolveFieldContext context) => RequestContext.Of(context).Caller;
 
+    /// <summary>
+    /// What a mutation's unit of work acts for: the caller, the call's audit row (committed with the change), and the
+    /// request's loaders, which forget what they read once the change is committed.
+    /// </summary>
+    public static Storage.WriteOrigin WriteOrigin(this IResolveFieldContext context) =>
+        new(context.Caller().Name, RequestContext.Of(context).CurrentAudit,
+            context.RequestServices?.GetService(typeof(RequestLoaders)) is RequestLoaders loaders ? loaders.Clear : null);
+
     /// <summary>Records the territory a mutation targets on its audit row (before any check can refuse it).</summary>
     public static void AuditTerritory(this IResolveFieldContext context, string? kato)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dispatch.Gis.Services;
+using Dispatch.Gis.Situation;
 using Dispatch.Gis.Storage;
 using Dispatch.Gis.Units;
 

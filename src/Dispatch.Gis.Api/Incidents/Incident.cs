@@ -45,16 +45,6 @@ internal enum ZoneExtent
     CrossBorder,
 }
 
-internal enum SituationDomain
-{
-    Radiation,
-    Chemical,
-    Biological,
-    Ecological,
-    Fire,
-    Other,
-}
-
 internal sealed record Incident(
     Guid Id,
     long Number,

@@ -11,6 +11,8 @@ namespace Dispatch.Gis.Incidents;
 internal sealed record IncidentInput(DateTime ReceivedAt, IncidentChannel Channel, string? CallerName, string? CallerPhone, Guid? ReportedByService,
     Point Location, string? Address, string Description, string? PreliminaryType, int? Urgency);
 
+internal sealed record Classification(Origin Origin, string Type, Scale Scale);
+
 internal sealed record IncidentFilter(TerritoryScope Scope, string? Territory, IncidentStatus? Status, DateTime? From, DateTime? To, Paging Paging);
 
 internal static class IncidentDb
@@ -21,9 +23,9 @@ internal static class IncidentDb
         i.classified_by, i.classified_at, i.created_by
         """;
 
-    public static async Task<Guid> CreateAsync(WriteTransaction tx, IncidentInput input, string actor, CancellationToken ct)
+    public static async Task<Guid> CreateAsync(UnitOfWork w, IncidentInput input, CancellationToken ct)
     {
-        await using var cmd = tx.Command("""
+        await using var cmd = w.Command("""
             INSERT INTO incidents (received_at, channel, caller_name, caller_phone, reported_by_service, location, address, territory_kato,
                                    description, preliminary_type, urgency, created_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7,
@@ -35,13 +37,13 @@ internal static class IncidentDb
         cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(input.Channel) });
         cmd.Parameters.Add(Db.Nullable(input.CallerName));
         cmd.Parameters.Add(Db.Nullable(input.CallerPhone));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)input.ReportedByService ?? DBNull.Value });
+        cmd.Parameters.Add(Db.NullableId(input.ReportedByService));
         cmd.Parameters.Add(new NpgsqlParameter { Value = input.Location });
         cmd.Parameters.Add(Db.Nullable(input.Address));
         cmd.Parameters.Add(new NpgsqlParameter { Value = input.Description });
         cmd.Parameters.Add(Db.Nullable(input.PreliminaryType));
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Smallint, Value = (object?)(short?)input.Urgency ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
         Guid id;
         long number;
         string? territory;
@@ -51,16 +53,17 @@ internal static class IncidentDb
             (id, number, territory) = (reader.GetGuid(0), reader.GetInt64(1), reader.TextOrNull(2));
         }
 
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent("INCIDENT_RECEIVED", "Incident", id.ToString(),
-                new { incidentId = id, number, channel = DbEnum.Text(input.Channel), input.PreliminaryType, input.Description }, input.Location, territory, actor)], ct);
+        w.Add(new NewEvent("INCIDENT_RECEIVED", "Incident", id.ToString(),
+            new { incidentId = id, number, channel = DbEnum.Text(input.Channel), preliminaryType = input.PreliminaryType, description = input.Description,
+                urgency = input.Urgency, reportedByService = input.ReportedByService },
+            input.Location, territory));
         return id;
     }
 
     /// <summary>Where the incident's active zones reach (the point alone when it has none).</summary>
-    public static async Task<ZoneExtent> ExtentAsync(WriteTransaction tx, Guid incident, double objectRadiusMeters, CancellationToken ct)
+    public static async Task<ZoneExtent> ExtentAsync(UnitOfWork w, Guid incident, double objectRadiusMeters, CancellationToken ct)
     {
-        await using var cmd = tx.Command("""
+        await using var cmd = w.Command("""
             WITH i AS (SELECT location FROM incidents WHERE id = $1),
                  z AS (SELECT ST_Union(geom) AS area FROM emergency_zones WHERE incident_id = $1 AND status = 'ACTIVE'),
                  shape AS (SELECT coalesce(z.area, i.location) AS g, i.location AS p FROM i, z),
@@ -83,43 +86,52 @@ internal static class IncidentDb
             : ZoneExtent.District;
     }
 
-    public static async Task ClassifyAsync(WriteTransaction tx, Incident incident, Origin origin, string type, Scale scale, ZoneExtent extent, Scale? suggested,
-        string ruleVersion, string actor, CancellationToken ct)
+    /// <summary>Records the officer's classification beside the service's suggestion, under the incident's row lock.</summary>
+    public static async Task ClassifyAsync(UnitOfWork w, Incident incident, Classification classification, ClassificationRules rules, double objectRadiusMeters,
+        CancellationToken ct)
     {
-        await using (var cmd = tx.Command("""
+        if (await StatusAsync(w, incident.Id, ct) == IncidentStatus.Closed)
+        {
+            throw new ConflictException("a closed incident is not reclassified", "incident");
+        }
+
+        var extent = await ExtentAsync(w, incident.Id, objectRadiusMeters, ct);
+        var suggested = rules.SuggestScale(extent);
+        await using (var cmd = w.Command("""
             UPDATE incidents SET origin = $2, type = $3, scale = $4, zone_extent = $5, suggested_scale = $6, rule_version = $7,
                    classified_by = $8, classified_at = clock_timestamp(), status = CASE WHEN status = 'RECEIVED' THEN 'CLASSIFIED' ELSE status END
             WHERE id = $1
             """))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = incident.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(origin) });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = type });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(scale) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(classification.Origin) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = classification.Type });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(classification.Scale) });
             cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(extent) });
             cmd.Parameters.Add(Db.Nullable(suggested is { } s ? DbEnum.Text(s) : null));
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ruleVersion });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = rules.Version });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent("INCIDENT_CLASSIFIED", "Incident", incident.Id.ToString(),
-                new { incidentId = incident.Id, origin = DbEnum.Text(origin), type, scale = DbEnum.Text(scale), zoneExtent = DbEnum.Text(extent),
-                    suggestedScale = suggested is { } sc ? DbEnum.Text(sc) : null, ruleVersion },
-                incident.Location, incident.TerritoryKato, actor)], ct);
+        w.Add(new NewEvent("INCIDENT_CLASSIFIED", "Incident", incident.Id.ToString(),
+            new { incidentId = incident.Id, origin = DbEnum.Text(classification.Origin), type = classification.Type, scale = DbEnum.Text(classification.Scale),
+                zoneExtent = DbEnum.Text(extent), suggestedScale = suggested is { } sc ? DbEnum.Text(sc) : null, ruleVersion = rules.Version },
+            incident.Location, incident.TerritoryKato));
     }
 
-    /// <summary>Moves the incident to another status under the row lock, or CONFLICT naming what is allowed.</summary>
-    public static async Task<IncidentStatus> SetStatusAsync(WriteTransaction tx, Incident incident, IncidentStatus to, string actor, CancellationToken ct)
+    /// <summary>The incident's status under its row lock (taken here if the caller has not already).</summary>
+    public static async Task<IncidentStatus> StatusAsync(UnitOfWork w, Guid incident, CancellationToken ct)
     {
-        IncidentStatus from;
-        await using (var read = tx.Command("SELECT status FROM incidents WHERE id = $1 FOR UPDATE"))
-        {
-            read.Parameters.Add(new NpgsqlParameter { Value = incident.Id });
-            from = DbEnum.Parse<IncidentStatus>((string)(await read.ExecuteScalarAsync(ct))!);
-        }
+        await using var read = w.Command("SELECT status FROM incidents WHERE id = $1 FOR NO KEY UPDATE");
+        read.Parameters.Add(new NpgsqlParameter { Value = incident });
+        return await read.ExecuteScalarAsync(ct) is string status ? DbEnum.Parse<IncidentStatus>(status) : throw new NotFoundException("no such incident", "incident");
+    }
 
+    /// <summary>Moves the incident to another status under the row lock, or CONFLICT naming what is allowed; the same status again is a no-op.</summary>
+    public static async Task<IncidentStatus> SetStatusAsync(UnitOfWork w, Incident incident, IncidentStatus to, CancellationToken ct)
+    {
+        var from = await StatusAsync(w, incident.Id, ct);
         if (from == to)
         {
             return from;
@@ -127,21 +139,20 @@ internal static class IncidentDb
 
         if (!IncidentTransitions.IsAllowed(from, to))
         {
-            throw new DispatchException(ErrorCodes.Conflict,
+            throw new ConflictException(
                 $"an incident cannot go from {DbEnum.Text(from)} to {DbEnum.Text(to)}; allowed: {string.Join(", ", IncidentTransitions.From(from).Select(s => DbEnum.Text(s)))}",
                 "status");
         }
 
-        await using (var update = tx.Command("UPDATE incidents SET status = $2 WHERE id = $1"))
+        await using (var update = w.Command("UPDATE incidents SET status = $2 WHERE id = $1"))
         {
             update.Parameters.Add(new NpgsqlParameter { Value = incident.Id });
             update.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(to) });
             await update.ExecuteNonQueryAsync(ct);
         }
 
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent("INCIDENT_STATUS_CHANGED", "Incident", incident.Id.ToString(), new { incidentId = incident.Id, from = DbEnum.Text(from), to = DbEnum.Text(to) },
-                incident.Location, incident.TerritoryKato, actor)], ct);
+        w.Add(new NewEvent("INCIDENT_STATUS_CHANGED", "Incident", incident.Id.ToString(), new { incidentId = incident.Id, from = DbEnum.Text(from), to = DbEnum.Text(to) },
+            incident.Location, incident.TerritoryKato));
         return from;
     }
 

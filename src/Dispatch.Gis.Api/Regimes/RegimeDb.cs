@@ -8,19 +8,19 @@ namespace Dispatch.Gis.Regimes;
 
 internal static class RegimeDb
 {
-    /// <summary>Writes within the caller's transaction; the caller commits.</summary>
-    public static async Task<RegimeDeclaration> DeclareAsync(WriteTransaction tx, string kato, Regime regime, string basis, string actor, CancellationToken ct)
+    /// <summary>Closes the declaration in force (if any) and opens the new one, under the territory's row lock.</summary>
+    public static async Task<RegimeDeclaration> DeclareAsync(UnitOfWork w, string kato, Regime regime, string basis, CancellationToken ct)
     {
         string geometryJson;
-        await using (var lockCmd = tx.Command(RegimeSql.LockTerritory))
+        await using (var lockCmd = w.Command(RegimeSql.LockTerritory))
         {
             lockCmd.Parameters.Add(new NpgsqlParameter { Value = kato });
             geometryJson = await lockCmd.ExecuteScalarAsync(ct) as string
-                ?? throw new DispatchException(ErrorCodes.NotFound, $"no territory with KATO {kato}", "territory");
+                ?? throw new NotFoundException($"no territory with KATO {kato}", "territory");
         }
 
         Regime? previous = null;
-        await using (var close = tx.Command(RegimeSql.CloseOpen))
+        await using (var close = w.Command(RegimeSql.CloseOpen))
         {
             close.Parameters.Add(new NpgsqlParameter { Value = kato });
             if (await close.ExecuteScalarAsync(ct) is string closed)
@@ -30,24 +30,21 @@ internal static class RegimeDb
         }
 
         RegimeDeclaration declaration;
-        await using (var insert = tx.Command(RegimeSql.Insert))
+        await using (var insert = w.Command(RegimeSql.Insert))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = kato });
             insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(regime) });
             insert.Parameters.Add(new NpgsqlParameter { Value = basis });
-            insert.Parameters.Add(new NpgsqlParameter { Value = actor });
+            insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
             await using var reader = await insert.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             declaration = Map(reader, 0);
         }
 
         var area = GeoJson.Read(GeoJson.Parse(geometryJson));
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-        [
-            new NewEvent("REGIME_DECLARED", "Territory", kato,
-                new { regime = DbEnum.Text(regime), previous = previous is { } p ? DbEnum.Text(p) : "DAILY", basis, declarationId = declaration.Id },
-                area, kato, actor),
-        ], ct);
+        w.Add(new NewEvent("REGIME_DECLARED", "Territory", kato,
+            new { regime = DbEnum.Text(regime), previous = previous is { } p ? DbEnum.Text(p) : "DAILY", basis, declarationId = declaration.Id },
+            area, kato));
         return declaration;
     }
 

@@ -7,11 +7,11 @@ using Npgsql;
 
 namespace Dispatch.Gis.Regimes;
 
-internal static class RegimeMutations
+internal sealed class RegimeMutations(NpgsqlDataSource db)
 {
     public const int MaxBasisLength = 2000;
 
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db)
+    public void AddTo(ObjectGraphType root)
     {
         root.Field<NonNullGraphType<RegimeDeclarationGraphType>>("declareRegime")
             .Description("Declares the regime of a territory from now on; the previous declaration is closed and kept in the history.")
@@ -19,21 +19,16 @@ internal static class RegimeMutations
             .Argument<NonNullGraphType<RegimeGraphType>>("regime")
             .Argument<NonNullGraphType<StringGraphType>>("basis", "The decision or reason (required).")
             .AllowRoles(Role.DutyOfficer112)
-            .ResolveAsync(async ctx =>
-            {
-                var kato = ctx.GetArgument<string>("territory");
-                ctx.AuditTerritory(kato);
-                ctx.Caller().RequireTerritory(kato, "territory");
-                var basis = ctx.GetArgument<string>("basis").Trim();
-                if (basis.Length == 0 || basis.Length > MaxBasisLength)
-                {
-                    throw new BadUserInputException($"basis must be 1 to {MaxBasisLength} characters", "basis");
-                }
+            .ResolveAsync(DeclareRegimeAsync);
+    }
 
-                await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
-                var declaration = await RegimeDb.DeclareAsync(tx, kato, ctx.GetArgument<Regime>("regime"), basis, ctx.Caller().Name, ctx.CancellationToken);
-                await tx.CommitAsync(ctx.CancellationToken);
-                return declaration;
-            });
+    private async Task<object?> DeclareRegimeAsync(IResolveFieldContext ctx)
+    {
+        var kato = ctx.GetArgument<string>("territory");
+        ctx.AuditTerritory(kato);
+        ctx.Caller().RequireTerritory(kato, "territory");
+        var basis = TextInput.Required(ctx.GetArgument<string>("basis"), "basis", MaxBasisLength, multiline: true);
+        var regime = ctx.GetArgument<Regime>("regime");
+        return await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => RegimeDb.DeclareAsync(w, kato, regime, basis, ctx.CancellationToken), ctx.CancellationToken);
     }
 }

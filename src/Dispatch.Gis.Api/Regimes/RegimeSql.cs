@@ -19,9 +19,10 @@ internal static class RegimeSql
         """;
 
     // The territory row lock serialises declarations for one territory, so two officers declaring at once
-    // produce two ordered history entries instead of a unique-index violation.
+    // produce two ordered history entries instead of a unique-index violation. NO KEY UPDATE: events reference
+    // territories, and their inserts (in other writers' commits) take KEY SHARE on the row, which this must not block.
     public const string LockTerritory = """
-        SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.005), 5) FROM territories WHERE kato = $1 FOR UPDATE
+        SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.005), 5) FROM territories WHERE kato = $1 FOR NO KEY UPDATE
         """;
 
     public const string CloseOpen = """

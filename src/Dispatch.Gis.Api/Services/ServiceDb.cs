@@ -62,11 +62,11 @@ internal static class ServiceDb
         return rows.GroupBy(c => c.ServiceId).ToDictionary(g => g.Key, g => (IReadOnlyList<ServiceChannel>)g.ToList());
     }
 
-    public static async Task<Guid> UpsertAsync(WriteTransaction tx, ServiceInput input, string actor, CancellationToken ct)
+    public static async Task<Guid> UpsertAsync(UnitOfWork w, ServiceInput input, CancellationToken ct)
     {
         Guid id;
         bool inserted;
-        await using (var cmd = tx.Command(ServiceSql.Upsert))
+        await using (var cmd = w.Command(ServiceSql.Upsert))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = input.Code });
             cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(input.Kind) });
@@ -83,7 +83,7 @@ internal static class ServiceDb
 
         var kinds = input.Channels.Select(c => DbEnum.Text(c.Kind)).ToArray();
         var addresses = input.Channels.Select(c => c.Address).ToArray();
-        await using (var delete = tx.Command(ServiceSql.DeleteMissingChannels))
+        await using (var delete = w.Command(ServiceSql.DeleteMissingChannels))
         {
             delete.Parameters.Add(new NpgsqlParameter { Value = id });
             delete.Parameters.Add(new NpgsqlParameter { Value = kinds });
@@ -91,7 +91,7 @@ internal static class ServiceDb
             await delete.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var upsert = tx.Command(ServiceSql.UpsertChannels))
+        await using (var upsert = w.Command(ServiceSql.UpsertChannels))
         {
             upsert.Parameters.Add(new NpgsqlParameter { Value = id });
             upsert.Parameters.Add(new NpgsqlParameter { Value = kinds });
@@ -100,20 +100,27 @@ internal static class ServiceDb
             await upsert.ExecuteNonQueryAsync(ct);
         }
 
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent(inserted ? "DUTY_SERVICE_CREATED" : "DUTY_SERVICE_UPDATED", "DutyService", id.ToString(),
-                new { code = input.Code, kind = DbEnum.Text(input.Kind) }, null, input.Territory, actor)], ct);
+        w.Add(new NewEvent(inserted ? "DUTY_SERVICE_CREATED" : "DUTY_SERVICE_UPDATED", "DutyService", id.ToString(),
+            new { code = input.Code, kind = DbEnum.Text(input.Kind), channels = input.Channels.Count }, null, input.Territory));
         return id;
     }
 
-    public static async Task<(Shift Shift, long Checks)> StartShiftAsync(WriteTransaction tx, string territory, string actor, CancellationToken ct)
+    /// <summary>Opens a shift: one pending check per channel of every partner in the territory and its districts (Rules §5.1).</summary>
+    public static async Task<Shift> StartShiftAsync(UnitOfWork w, string territory, CancellationToken ct)
     {
-        await using var cmd = tx.Command(ServiceSql.StartShift);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = territory });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (new Shift(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3)), reader.GetInt64(4));
+        Shift shift;
+        long checks;
+        await using (var cmd = w.Command(ServiceSql.StartShift))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = territory });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (shift, checks) = (new Shift(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetDateTime(3)), reader.GetInt64(4));
+        }
+
+        w.Add(new NewEvent("SHIFT_STARTED", "Shift", shift.Id.ToString(), new { shiftId = shift.Id, checks }, null, territory));
+        return shift;
     }
 
     public static async Task<IDictionary<Guid, Shift>> ShiftByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
@@ -144,18 +151,26 @@ internal static class ServiceDb
         return rows.GroupBy(c => c.ShiftId).ToDictionary(g => g.Key, g => (IReadOnlyList<CommsCheck>)g.ToList());
     }
 
-    public static async Task<CommsCheck?> RecordCheckAsync(WriteTransaction tx, Guid shift, Guid channel, CheckResult result, string? note,
-        string? dutyOfficer, string actor, CancellationToken ct)
+    /// <summary>Records the result of checking one channel of a shift; NOT_FOUND when the channel is not part of that shift's check.</summary>
+    public static async Task<CommsCheck> RecordCheckAsync(UnitOfWork w, Shift shift, Guid channel, CheckResult result, string? note, string? dutyOfficer,
+        CancellationToken ct)
     {
-        await using var cmd = tx.Command(ServiceSql.RecordCheck);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = shift });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = channel });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(result) });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)note ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)dutyOfficer ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? MapCheck(reader) : null;
+        CommsCheck check;
+        await using (var cmd = w.Command(ServiceSql.RecordCheck))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = shift.Id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = channel });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(result) });
+            cmd.Parameters.Add(Db.Nullable(note));
+            cmd.Parameters.Add(Db.Nullable(dutyOfficer));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            check = await reader.ReadAsync(ct) ? MapCheck(reader) : throw new NotFoundException("that channel is not part of this shift's check", "channel");
+        }
+
+        w.Add(new NewEvent("COMMS_CHECK_RECORDED", "Shift", shift.Id.ToString(),
+            new { shiftId = shift.Id, serviceId = check.ServiceId, channelId = channel, result = DbEnum.Text(result), dutyOfficer, note }, null, shift.TerritoryKato));
+        return check;
     }
 
     private static CommsCheck MapCheck(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), DbEnum.Parse<CheckResult>(r.GetString(3)),
@@ -181,10 +196,13 @@ internal static class ServiceDb
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new DutyService(reader.GetGuid(0), reader.GetString(1), DbEnum.Parse<ServiceKind>(reader.GetString(2)), reader.GetString(3),
-                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<string[]>(6), reader.GetFieldValue<string[]>(7)));
+            rows.Add(Map(reader, 0));
         }
 
         return rows;
     }
+
+    /// <summary>Maps <see cref="ServiceSql.Columns"/>, starting at <paramref name="at"/>.</summary>
+    internal static DutyService Map(NpgsqlDataReader r, int at) => new(r.GetGuid(at), r.GetString(at + 1), DbEnum.Parse<ServiceKind>(r.GetString(at + 2)),
+        r.GetString(at + 3), r.GetString(at + 4), r.TextOrNull(at + 5), r.GetFieldValue<string[]>(at + 6), r.GetFieldValue<string[]>(at + 7));
 }

@@ -1,76 +1,35 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Storage;
+using Dispatch.Gis.Territories;
 using GraphQL;
 using GraphQL.Types;
 using Npgsql;
 
 namespace Dispatch.Gis.Services;
 
-internal sealed class ChannelInputGraphType : InputObjectGraphType
+/// <summary>The registry of duty-dispatch services (Rules §3) and the shift-start check of their channels (§5.1).</summary>
+internal sealed class ServiceMutations(NpgsqlDataSource db, ServiceLoaders loaders, TerritoryLoaders territories)
 {
-    public ChannelInputGraphType()
-    {
-        Name = "ChannelInput";
-        Field<NonNullGraphType<ChannelKindGraphType>>("kind");
-        Field<NonNullGraphType<StringGraphType>>("address");
-        Field<StringGraphType>("label");
-    }
-}
+    public const int MaxCodeLength = 64;
+    public const int MaxNameLength = 300;
+    public const int MaxListItems = 50;
+    public const int MaxShortTextLength = 200;
+    public const int MaxNoteLength = 2000;
 
-internal sealed class DutyServiceInputGraphType : InputObjectGraphType
-{
-    public DutyServiceInputGraphType()
-    {
-        Name = "DutyServiceInput";
-        Field<NonNullGraphType<StringGraphType>>("code").Description("Stable reference; an existing code updates that service.");
-        Field<NonNullGraphType<ServiceKindGraphType>>("kind");
-        Field<NonNullGraphType<StringGraphType>>("name");
-        Field<NonNullGraphType<StringGraphType>>("territory").Description("KATO code of its area of responsibility.");
-        Field<StringGraphType>("dutyOfficer");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("phones");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("callSigns");
-        Field<ListGraphType<NonNullGraphType<ChannelInputGraphType>>>("channels");
-    }
-}
-
-internal static class ServiceMutations
-{
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, ServiceLoaders loaders)
+    public void AddTo(ObjectGraphType root)
     {
         root.Field<NonNullGraphType<DutyServiceGraphType>>("upsertDutyService")
             .Description("Registers a duty-dispatch service or updates the one with this code, with its channels.")
             .Argument<NonNullGraphType<DutyServiceInputGraphType>>("input")
             .AllowRoles(Role.Admin, Role.DutyOfficer112)
-            .ResolveAsync(async ctx =>
-            {
-                var input = Read(ctx.GetArgument<Dictionary<string, object?>>("input"));
-                ctx.AuditTerritory(input.Territory);
-                ctx.Caller().RequireTerritory(input.Territory, "input.territory");
-                await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
-                await RequireTerritoryExistsAsync(tx, input.Territory, ctx.CancellationToken);
-                var id = await ServiceDb.UpsertAsync(tx, input, ctx.Caller().Name, ctx.CancellationToken);
-                await tx.CommitAsync(ctx.CancellationToken);
-                return await loaders.ServiceById(ctx, id).GetResultAsync(ctx.CancellationToken);
-            });
+            .ResolveAsync(UpsertDutyServiceAsync);
 
         root.Field<NonNullGraphType<ShiftGraphType>>("startShift")
             .Description("Opens a shift: one pending check per channel of every partner in the territory and its districts.")
             .Argument<NonNullGraphType<StringGraphType>>("territory")
             .AllowRoles(Role.DutyOfficer112)
-            .ResolveAsync(async ctx =>
-            {
-                var territory = ctx.GetArgument<string>("territory");
-                ctx.AuditTerritory(territory);
-                ctx.Caller().RequireTerritory(territory, "territory");
-                await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
-                await RequireTerritoryExistsAsync(tx, territory, ctx.CancellationToken);
-                var (shift, checks) = await ServiceDb.StartShiftAsync(tx, territory, ctx.Caller().Name, ctx.CancellationToken);
-                await Events.EventLog.AppendAsync(tx.Connection, tx.Transaction,
-                    [new Events.NewEvent("SHIFT_STARTED", "Shift", shift.Id.ToString(), new { checks }, null, territory, ctx.Caller().Name)], ctx.CancellationToken);
-                await tx.CommitAsync(ctx.CancellationToken);
-                return shift;
-            });
+            .ResolveAsync(StartShiftAsync);
 
         root.Field<NonNullGraphType<CommsCheckGraphType>>("recordCommsCheck")
             .Description("Records the result of checking one partner channel in a shift, and the duty officer confirmed on it.")
@@ -80,57 +39,64 @@ internal static class ServiceMutations
             .Argument<StringGraphType>("note")
             .Argument<StringGraphType>("dutyOfficer", "The partner's duty officer as confirmed.")
             .AllowRoles(Role.DutyOfficer112)
-            .ResolveAsync(async ctx =>
-            {
-                var shift = await loaders.ShiftById(ctx, ctx.GetArgument<Guid>("shift")).GetResultAsync(ctx.CancellationToken)
-                    ?? throw new DispatchException(ErrorCodes.NotFound, "no such shift", "shift");
-                ctx.AuditTerritory(shift.TerritoryKato);
-                ctx.Caller().RequireTerritory(shift.TerritoryKato, "shift");
-                var result = ctx.GetArgument<CheckResult>("result");
-                if (result == CheckResult.Pending)
-                {
-                    throw new BadUserInputException("a check is recorded as OK, FAILED or NOT_ANSWERED", "result");
-                }
-
-                await using var tx = await WriteTransaction.BeginAsync(db, ctx, ctx.CancellationToken);
-                var check = await ServiceDb.RecordCheckAsync(tx, shift.Id, ctx.GetArgument<Guid>("channel"), result, ctx.GetArgument<string?>("note"),
-                    ctx.GetArgument<string?>("dutyOfficer"), ctx.Caller().Name, ctx.CancellationToken)
-                    ?? throw new DispatchException(ErrorCodes.NotFound, "that channel is not part of this shift's check", "channel");
-                await tx.CommitAsync(ctx.CancellationToken);
-                return check;
-            });
+            .ResolveAsync(RecordCommsCheckAsync);
     }
 
-    internal static async Task RequireTerritoryExistsAsync(WriteTransaction tx, string kato, CancellationToken ct)
+    private async Task<object?> UpsertDutyServiceAsync(IResolveFieldContext ctx)
     {
-        await using var cmd = tx.Command("SELECT 1 FROM territories WHERE kato = $1");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = kato });
-        if (await cmd.ExecuteScalarAsync(ct) is null)
-        {
-            throw new DispatchException(ErrorCodes.NotFound, $"no territory with KATO {kato}", "territory");
-        }
+        var input = Read(ctx.GetArgument<DutyServiceInput>("input"));
+        ctx.AuditTerritory(input.Territory);
+        ctx.Caller().RequireTerritory(input.Territory, "input.territory");
+        await territories.RequireAsync(ctx, input.Territory, "input.territory");
+        var id = await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => ServiceDb.UpsertAsync(w, input, ctx.CancellationToken), ctx.CancellationToken);
+        return await loaders.ServiceById(ctx, id).GetResultAsync(ctx.CancellationToken);
     }
 
-    private static ServiceInput Read(Dictionary<string, object?> input)
+    private async Task<object?> StartShiftAsync(IResolveFieldContext ctx)
     {
-        static IReadOnlyList<string> Strings(object? value) => (value as IEnumerable<object?>)?.Select(v => ((string)v!).Trim()).ToList() ?? [];
-        var code = ((string)input["code"]!).Trim();
-        var name = ((string)input["name"]!).Trim();
-        if (code.Length is 0 or > 64 || name.Length is 0 or > 300)
+        var territory = ctx.GetArgument<string>("territory");
+        ctx.AuditTerritory(territory);
+        ctx.Caller().RequireTerritory(territory, "territory");
+        await territories.RequireAsync(ctx, territory, "territory");
+        return await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => ServiceDb.StartShiftAsync(w, territory, ctx.CancellationToken), ctx.CancellationToken);
+    }
+
+    private async Task<object?> RecordCommsCheckAsync(IResolveFieldContext ctx)
+    {
+        var shift = await loaders.ShiftById(ctx, ctx.GetId("shift")).GetResultAsync(ctx.CancellationToken)
+            ?? throw new NotFoundException("no such shift", "shift");
+        ctx.AuditTerritory(shift.TerritoryKato);
+        ctx.Caller().RequireTerritory(shift.TerritoryKato, "shift");
+        var channel = ctx.GetId("channel");
+        var result = ctx.GetArgument<CheckResult>("result");
+        if (result == CheckResult.Pending)
         {
-            throw new BadUserInputException("code (1–64 characters) and name (1–300) are required", "input");
+            throw new BadUserInputException("a check is recorded as OK, FAILED or NOT_ANSWERED", "result");
         }
 
-        var channels = ((input.GetValueOrDefault("channels") as IEnumerable<object?>) ?? [])
-            .Cast<Dictionary<string, object?>>()
-            .Select(c => ((ChannelKind)c["kind"]!, ((string)c["address"]!).Trim(), c.GetValueOrDefault("label") as string))
-            .ToList();
-        if (channels.Any(c => c.Item2.Length == 0))
+        var note = TextInput.Optional(ctx.GetArgument<string?>("note"), "note", MaxNoteLength, multiline: true);
+        var dutyOfficer = TextInput.Optional(ctx.GetArgument<string?>("dutyOfficer"), "dutyOfficer", MaxShortTextLength);
+        return await UnitOfWork.RunAsync(db, ctx.WriteOrigin(),
+            w => ServiceDb.RecordCheckAsync(w, shift, channel, result, note, dutyOfficer, ctx.CancellationToken), ctx.CancellationToken);
+    }
+
+    private static ServiceInput Read(DutyServiceInput input)
+    {
+        var code = TextInput.Required(input.Code, "input.code", MaxCodeLength);
+        var name = TextInput.Required(input.Name, "input.name", MaxNameLength);
+        static IReadOnlyList<string> Strings(IReadOnlyList<string>? values, string argument) =>
+            (values ?? []).Count > MaxListItems
+                ? throw new BadUserInputException($"{argument} holds at most {MaxListItems} entries", argument)
+                : (values ?? []).Select((v, i) => TextInput.Required(v, $"{argument}[{i}]", MaxShortTextLength)).ToList();
+        var channels = (input.Channels ?? []).Select((c, i) =>
+            (c.Kind, TextInput.Required(c.Address, $"input.channels[{i}].address", MaxShortTextLength),
+                TextInput.Optional(c.Label, $"input.channels[{i}].label", MaxShortTextLength))).ToList();
+        if (channels.Count > MaxListItems)
         {
-            throw new BadUserInputException("a channel needs an address", "input.channels");
+            throw new BadUserInputException($"input.channels holds at most {MaxListItems} entries", "input.channels");
         }
 
-        return new ServiceInput(code, (ServiceKind)input["kind"]!, name, (string)input["territory"]!, input.GetValueOrDefault("dutyOfficer") as string,
-            Strings(input.GetValueOrDefault("phones")), Strings(input.GetValueOrDefault("callSigns")), channels);
+        return new ServiceInput(code, input.Kind, name, input.Territory, TextInput.Optional(input.DutyOfficer, "input.dutyOfficer", MaxShortTextLength),
+            Strings(input.Phones, "input.phones"), Strings(input.CallSigns, "input.callSigns"), channels);
     }
 }

@@ -17,4 +17,10 @@ internal static class Db
 
     public static NpgsqlParameter Nullable(string? value) =>
         new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter NullableTime(DateTime? value) =>
+        new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz, Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter NullableId(Guid? value) =>
+        new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)value ?? DBNull.Value };
 }

@@ -38,9 +38,9 @@ internal static class TerritoryDb
     }
 
     /// <summary>The district a geometry lies in (a point on its surface, for areas), or null outside Kazakhstan.</summary>
-    public static async Task<string?> DistrictOfAsync(Storage.WriteTransaction tx, Geometry geometry, CancellationToken ct)
+    public static async Task<string?> DistrictOfAsync(NpgsqlDataSource db, Geometry geometry, CancellationToken ct)
     {
-        await using var cmd = tx.Command("""
+        await using var cmd = db.CreateCommand("""
             SELECT kato FROM territories WHERE level = 'DISTRICT' AND ST_Covers(geom, ST_PointOnSurface($1)) ORDER BY kato LIMIT 1
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = geometry });

@@ -33,7 +33,7 @@ internal sealed class AdminCentreGraphType : ObjectGraphType<AdminCentre>
 
 internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
 {
-    public TerritoryGraphType(TerritoryLoaders loaders, Regimes.RegimeLoaders regimeLoaders, Npgsql.NpgsqlDataSource db, Services.ServiceLoaders services)
+    public TerritoryGraphType(TerritoryLoaders loaders, Regimes.RegimeLoaders regimeLoaders, Situation.SituationLoaders situation)
     {
         Name = "Territory";
         Description = "An administrative-territorial unit and the zone of responsibility of a territorial department.";
@@ -74,7 +74,7 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
                 return loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato).Then(children => children.Where(c => scope.Covers(c.Kato)).ToList());
             });
         Regimes.RegimeLoaders.AddTerritoryFields(this, regimeLoaders);
-        Incidents.IncidentQueries.AddTerritoryFields(this, db, regimeLoaders, services);
+        Situation.SituationQueries.AddTerritoryFields(this, situation);
     }
 }
 

@@ -10,9 +10,11 @@ namespace Dispatch.Gis.Territories;
 internal sealed class TerritoryLoaders(NpgsqlDataSource db)
 {
     public IDataLoaderResult<Territory?> TerritoryByKato(IResolveFieldContext ctx, string kato) =>
-        RequestLoaders.Of(ctx).Get<string, Territory?>("TerritoryByKato",
-            async (keys, ct) => (await TerritoryDb.ByKatoAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Territory?)p.Value),
-            missing: null).Load(kato);
+        RequestLoaders.One<string, Territory>(ctx, "TerritoryByKato", kato, (keys, ct) => TerritoryDb.ByKatoAsync(db, keys, ct));
+
+    /// <summary>The territory a KATO code names; NOT_FOUND naming the argument when there is none.</summary>
+    public async Task<Territory> RequireAsync(IResolveFieldContext ctx, string kato, string argument) =>
+        await TerritoryByKato(ctx, kato).GetResultAsync(ctx.CancellationToken) ?? throw new NotFoundException($"no territory with KATO {kato}", argument);
 
     public IDataLoaderResult<IEnumerable<Territory>> TerritoriesByParentKato(IResolveFieldContext ctx, string kato) =>
         RequestLoaders.Of(ctx).Get<string, IEnumerable<Territory>>("TerritoriesByParentKato",

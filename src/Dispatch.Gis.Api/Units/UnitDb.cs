@@ -34,9 +34,9 @@ internal static class UnitDb
         (await ReadAsync(db, UnitSql.ByService, [new NpgsqlParameter { Value = ids.ToArray() }], ct))
             .GroupBy(u => u.ServiceId).ToDictionary(g => g.Key, g => (IReadOnlyList<Unit>)g.ToList());
 
-    public static async Task<IDictionary<Guid, UnitOwner>> OwnersAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    public static async Task<IDictionary<Guid, UnitOwner>> OwnersAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(UnitSql.Owners, connection);
+        await using var cmd = db.CreateCommand(UnitSql.Owners);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         var owners = new Dictionary<Guid, UnitOwner>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -48,82 +48,103 @@ internal static class UnitDb
         return owners;
     }
 
-    public static async Task<Guid?> CreateAsync(WriteTransaction tx, Guid service, string callSign, UnitProfile profile, int personnel,
-        IReadOnlyList<VehicleCount> vehicles, string? baseName, Point basePoint, CancellationToken ct)
+    public static async Task<Guid> CreateAsync(UnitOfWork w, Services.DutyService service, string callSign, UnitProfile profile, UnitComposition composition,
+        string? baseName, Point basePoint, CancellationToken ct)
     {
-        await using var cmd = tx.Command(UnitSql.Insert);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = service });
+        await using var cmd = w.Command(UnitSql.Insert);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = service.Id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = callSign });
         cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(profile) });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = personnel });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = VehiclesJson(vehicles) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = composition.Personnel });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = VehiclesJson(composition.Vehicles) });
         cmd.Parameters.Add(Db.Nullable(baseName));
         cmd.Parameters.Add(new NpgsqlParameter { Value = basePoint });
+        Guid id;
         try
         {
-            return await cmd.ExecuteScalarAsync(ct) as Guid?;
+            id = await cmd.ExecuteScalarAsync(ct) as Guid? ?? throw new NotFoundException("no such duty service", "input.service");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new DispatchException(ErrorCodes.Conflict, $"the service already has a unit with call sign {callSign}", "input.callSign");
+            throw new ConflictException($"the service already has a unit with call sign {callSign}", "input.callSign");
         }
+
+        w.Add(new NewEvent("UNIT_CREATED", "Unit", id.ToString(), new { callSign, service = service.Code, profile = DbEnum.Text(profile) }, basePoint, service.TerritoryKato));
+        return id;
     }
 
-    public static async Task UpdateCompositionAsync(WriteTransaction tx, Guid unit, int personnel, IReadOnlyList<VehicleCount> vehicles, CancellationToken ct)
+    public static async Task UpdateCompositionAsync(UnitOfWork w, Unit unit, UnitComposition composition, CancellationToken ct)
     {
-        await using var cmd = tx.Command(UnitSql.UpdateComposition);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = unit });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = personnel });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = VehiclesJson(vehicles) });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var cmd = w.Command(UnitSql.UpdateComposition);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = unit.Id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = composition.Personnel });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = VehiclesJson(composition.Vehicles) });
+        if (await cmd.ExecuteScalarAsync(ct) is null)
+        {
+            throw new NotFoundException("no such unit", "unit");
+        }
+
+        w.Add(new NewEvent("UNIT_COMPOSITION_REPORTED", "Unit", unit.Id.ToString(),
+            new { callSign = unit.CallSign, composition.Personnel, composition.Vehicles }, unit.Location, unit.TerritoryKato));
     }
 
-    /// <summary>Moves a unit to a new status if the transition is allowed; the row is locked while deciding.</summary>
-    public static async Task<(UnitStatus From, string? Territory, Point Location)> SetStatusAsync(WriteTransaction tx, Guid unit, UnitStatus to, CancellationToken ct)
+    /// <summary>
+    /// Moves a unit to a new status if the transition is allowed, under its row lock (callers that move several
+    /// units lock them all first, in id order). Returns the status it left.
+    /// </summary>
+    public static async Task<UnitStatus> SetStatusAsync(UnitOfWork w, Guid unit, UnitStatus to, Guid? incident, CancellationToken ct)
     {
         UnitStatus from;
         string? territory;
+        string callSign;
         Point location;
-        await using (var read = tx.Command(UnitSql.LockForStatus))
+        await using (var read = w.Command(UnitSql.LockForStatus))
         {
             read.Parameters.Add(new NpgsqlParameter { Value = unit });
             await using var reader = await read.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
-                throw new DispatchException(ErrorCodes.NotFound, "no such unit", "unit");
+                throw new NotFoundException("no such unit", "unit");
             }
 
             from = DbEnum.Parse<UnitStatus>(reader.GetString(0));
-            territory = reader.IsDBNull(1) ? null : reader.GetString(1);
+            territory = reader.TextOrNull(1);
+            callSign = reader.GetString(2);
             location = reader.GetFieldValue<Point>(3);
         }
 
         if (!UnitTransitions.IsAllowed(from, to))
         {
-            throw new DispatchException(ErrorCodes.Conflict,
-                $"a unit cannot go from {DbEnum.Text(from)} to {DbEnum.Text(to)}; allowed: {string.Join(", ", UnitTransitions.From(from).Select(s => DbEnum.Text(s)))}",
+            throw new ConflictException(
+                $"unit {callSign} cannot go from {DbEnum.Text(from)} to {DbEnum.Text(to)}; allowed: {string.Join(", ", UnitTransitions.From(from).Select(s => DbEnum.Text(s)))}",
                 "status");
         }
 
-        await using var update = tx.Command(UnitSql.SetStatus);
+        await using var update = w.Command(UnitSql.SetStatus);
         update.Parameters.Add(new NpgsqlParameter { Value = unit });
         update.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(to) });
         await update.ExecuteNonQueryAsync(ct);
-        return (from, territory, location);
+        w.Add(new NewEvent("UNIT_STATUS_CHANGED", "Unit", unit.ToString(),
+            new { incidentId = incident, from = DbEnum.Text(from), to = DbEnum.Text(to), callSign }, location, territory));
+        return from;
     }
 
     /// <summary>
-    /// Bulk AVL: binary COPY into a transaction-local table, one INSERT into the track (resends skipped), one UPDATE
-    /// that moves units only forward in time and reports zone crossings, then the crossing events; one transaction.
+    /// Bulk AVL: binary COPY into a transaction-local table; the units locked in id order (two batches that share
+    /// units, in any order, then queue instead of deadlocking — on the units and on the track's keys alike); one
+    /// INSERT into the track (resends skipped), one UPDATE that moves units only forward in time and reports zone
+    /// crossings, which become events.
     /// </summary>
-    public static async Task<PositionReportResult> ReportPositionsAsync(WriteTransaction tx, IReadOnlyList<PositionReport> reports, string actor, CancellationToken ct)
+    public static async Task<PositionReportResult> ReportPositionsAsync(UnitOfWork w, IReadOnlyList<PositionReport> reports, CancellationToken ct)
     {
-        await using (var stage = tx.Command(UnitSql.StagePositions))
+        await w.AdvisoryLockAsync(Zones.ZoneSql.GeofenceLock, shared: true, ct);
+        await w.LockAsync(LockedTable.ResponseUnits, reports.Select(r => r.Unit), ct);
+        await using (var stage = w.Command(UnitSql.StagePositions))
         {
             await stage.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var copy = await tx.Connection.BeginBinaryImportAsync(UnitSql.CopyPositions, ct))
+        await using (var copy = await w.Connection.BeginBinaryImportAsync(UnitSql.CopyPositions, ct))
         {
             foreach (var r in reports)
             {
@@ -140,14 +161,14 @@ internal static class UnitDb
         }
 
         int stored;
-        await using (var append = tx.Command(UnitSql.AppendTrack))
+        await using (var append = w.Command(UnitSql.AppendTrack))
         {
             stored = await append.ExecuteNonQueryAsync(ct);
         }
 
-        var events = new List<NewEvent>();
+        var crossings = 0;
         long moved = 0;
-        await using (var move = tx.Command(UnitSql.MoveUnits))
+        await using (var move = w.Command(UnitSql.MoveUnits))
         await using (var reader = await move.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -159,14 +180,14 @@ internal static class UnitDb
                 }
 
                 var entered = reader.GetBoolean(8);
-                events.Add(new NewEvent(entered ? "UNIT_ENTERED_ZONE" : "UNIT_EXITED_ZONE", "Unit", reader.GetGuid(0).ToString(),
+                crossings++;
+                w.Add(new NewEvent(entered ? "UNIT_ENTERED_ZONE" : "UNIT_EXITED_ZONE", "Unit", reader.GetGuid(0).ToString(),
                     new { zoneId = reader.GetGuid(4), zoneVersion = reader.GetInt32(5), zoneKind = reader.GetString(6), callSign = reader.GetString(1), at = reader.GetDateTime(2) },
-                    reader.GetFieldValue<Point>(3), reader.IsDBNull(7) ? null : reader.GetString(7), actor));
+                    reader.GetFieldValue<Point>(3), reader.TextOrNull(7)));
             }
         }
 
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction, events, ct);
-        return new PositionReportResult(reports.Count, stored, reports.Count - stored, stored - (int)moved, events.Count);
+        return new PositionReportResult(reports.Count, stored, reports.Count - stored, stored - (int)moved, crossings);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, float? value, CancellationToken ct) =>

@@ -38,11 +38,23 @@ internal sealed class UnitStatusGraphType : EnumerationGraphType<UnitStatus>
 internal sealed class UnitLoaders(NpgsqlDataSource db)
 {
     public IDataLoaderResult<Unit?> UnitById(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, Unit?>("UnitById",
-            async (keys, ct) => (await UnitDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Unit?)p.Value), null).Load(id);
+        RequestLoaders.One<Guid, Unit>(ctx, "UnitById", id, (keys, ct) => UnitDb.ByIdAsync(db, keys, ct));
 
     public IDataLoaderResult<IReadOnlyList<Unit>> UnitsByServiceId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Unit>>("UnitsByServiceId", (keys, ct) => UnitDb.ByServiceAsync(db, keys, ct), []).Load(id);
+        RequestLoaders.Many<Guid, Unit>(ctx, "UnitsByServiceId", id, (keys, ct) => UnitDb.ByServiceAsync(db, keys, ct));
+
+    /// <summary>Every unit named, in the order given; NOT_FOUND naming the first that does not exist.</summary>
+    public async Task<List<Unit>> RequireAllAsync(IResolveFieldContext ctx, IReadOnlyList<Guid> ids, string argument)
+    {
+        var pending = ids.Select(id => UnitById(ctx, id)).ToList();
+        var result = new List<Unit>(pending.Count);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            result.Add(await pending[i].GetResultAsync(ctx.CancellationToken) ?? throw new NotFoundException($"{argument}[{i}]: no such unit", $"{argument}[{i}]"));
+        }
+
+        return result;
+    }
 }
 
 internal sealed class VehicleCountGraphType : ObjectGraphType<VehicleCount>

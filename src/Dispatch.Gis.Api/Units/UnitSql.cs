@@ -94,7 +94,7 @@ internal static class UnitSql
         UPDATE response_units SET personnel = $2, vehicles = $3::jsonb WHERE id = $1 RETURNING territory_kato
         """;
 
-    public const string LockForStatus = "SELECT status, territory_kato, service_id, location FROM response_units WHERE id = $1 FOR UPDATE";
+    public const string LockForStatus = "SELECT status, territory_kato, call_sign, location FROM response_units WHERE id = $1 FOR NO KEY UPDATE";
 
     public const string SetStatus = "UPDATE response_units SET status = $2, status_changed_at = clock_timestamp() WHERE id = $1";
 
@@ -122,9 +122,9 @@ internal static class UnitSql
             SELECT DISTINCT ON (unit_id, at) unit_id, at, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom, speed, heading
             FROM staged_positions ORDER BY unit_id, at
         ), was AS (
+            -- Locked beforehand, in id order (UnitDb.ReportPositionsAsync).
             SELECT u.id, u.location, u.location_at FROM response_units u
             WHERE u.id IN (SELECT unit_id FROM fixes)
-            FOR UPDATE
         ), newer AS (
             SELECT f.unit_id, f.at, f.geom, f.speed, f.heading,
                    coalesce(lag(f.geom) OVER (PARTITION BY f.unit_id ORDER BY f.at), w.location) AS before,

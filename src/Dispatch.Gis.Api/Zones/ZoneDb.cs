@@ -6,6 +6,8 @@ using Npgsql;
 
 namespace Dispatch.Gis.Zones;
 
+internal sealed record NewZone(ZoneKind Kind, string Name, Hazard Hazard, Geometry Shape, Guid? Incident, string? Note);
+
 internal static class ZoneDb
 {
     public static async Task<Connection<Zone>> ListAsync(NpgsqlDataSource db, ZoneFilter filter, CancellationToken ct)
@@ -55,57 +57,54 @@ internal static class ZoneDb
         return rows.GroupBy(v => v.ZoneId).ToDictionary(g => g.Key, g => (IReadOnlyList<ZoneVersion>)g.ToList());
     }
 
-    public static async Task<string?> MainTerritoryAsync(WriteTransaction tx, Geometry shape, CancellationToken ct)
+    public static async Task<string?> MainTerritoryAsync(NpgsqlDataSource db, Geometry shape, CancellationToken ct)
     {
-        await using var cmd = tx.Command(ZoneSql.MainTerritoryOf);
+        await using var cmd = db.CreateCommand(ZoneSql.MainTerritoryOf);
         cmd.Parameters.Add(new NpgsqlParameter { Value = shape });
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
-    public static async Task<Guid> CreateAsync(WriteTransaction tx, ZoneKind kind, string name, Hazard hazard, Geometry shape, string? territory,
-        Guid? incident, string? note, string actor, CancellationToken ct)
+    public static async Task<Guid> CreateAsync(UnitOfWork w, NewZone zone, string? territory, CancellationToken ct)
     {
+        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
         Guid id;
-        await using (var insert = tx.Command(ZoneSql.Insert))
+        await using (var insert = w.Command(ZoneSql.Insert))
         {
-            insert.Parameters.Add(new NpgsqlParameter { Value = shape });
-            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(kind) });
-            insert.Parameters.Add(new NpgsqlParameter { Value = name });
-            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(hazard) });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)incident ?? DBNull.Value });
-            insert.Parameters.Add(new NpgsqlParameter { Value = actor });
+            insert.Parameters.Add(new NpgsqlParameter { Value = zone.Shape });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(zone.Kind) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = zone.Name });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(zone.Hazard) });
+            insert.Parameters.Add(Db.NullableId(zone.Incident));
+            insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
             insert.Parameters.Add(Db.Nullable(territory));
             id = (Guid)(await insert.ExecuteScalarAsync(ct))!;
         }
 
-        await InsertVersionAsync(tx, id, 1, shape, null, note, actor, ct);
-        var events = new List<NewEvent>
-        {
-            new("ZONE_CREATED", "Zone", id.ToString(), new { incidentId = incident, version = 1, kind = DbEnum.Text(kind), hazard = DbEnum.Text(hazard), name }, shape, territory, actor),
-        };
-        events.AddRange(await CrossingEventsAsync(tx, id, 1, kind, null, shape, territory, actor, ct));
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction, events, ct);
+        await InsertVersionAsync(w, id, 1, zone.Shape, null, zone.Note, ct);
+        w.Add(new NewEvent("ZONE_CREATED", "Zone", id.ToString(),
+            new { incidentId = zone.Incident, version = 1, kind = DbEnum.Text(zone.Kind), hazard = DbEnum.Text(zone.Hazard), name = zone.Name }, zone.Shape, territory));
+        w.Add(await CrossingEventsAsync(w, id, 1, zone.Kind, null, zone.Shape, territory, ct));
         return id;
     }
 
     /// <summary>A new version of the zone's shape; expectedVersion guards two officers editing the same zone.</summary>
-    public static async Task<(int Version, double AddedKm2, double RemovedKm2)> UpdateAsync(WriteTransaction tx, Zone zone, Geometry shape, int? expectedVersion,
-        string? note, string actor, CancellationToken ct)
+    public static async Task<(int Version, double AddedKm2, double RemovedKm2)> UpdateAsync(UnitOfWork w, Zone zone, Geometry shape, string? territory,
+        int? expectedVersion, string? note, CancellationToken ct)
     {
-        var (version, status, _, old) = await LockAsync(tx, zone.Id, ct);
+        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        var (version, status, _, old) = await LockAsync(w, zone.Id, ct);
         if (status != ZoneStatus.Active)
         {
-            throw new DispatchException(ErrorCodes.Conflict, "a closed zone cannot change", "zone");
+            throw new ConflictException("a closed zone cannot change", "zone");
         }
 
         if (expectedVersion is { } expected && expected != version)
         {
-            throw new DispatchException(ErrorCodes.Conflict, $"the zone is at version {version}, not {expected}: reload it and redraw", "expectedVersion");
+            throw new ConflictException($"the zone is at version {version}, not {expected}: reload it and redraw", "expectedVersion");
         }
 
-        var territory = await MainTerritoryAsync(tx, shape, ct);
         int newVersion;
-        await using (var update = tx.Command(ZoneSql.UpdateGeometry))
+        await using (var update = w.Command(ZoneSql.UpdateGeometry))
         {
             update.Parameters.Add(new NpgsqlParameter { Value = zone.Id });
             update.Parameters.Add(new NpgsqlParameter { Value = shape });
@@ -113,71 +112,68 @@ internal static class ZoneDb
             newVersion = (int)(await update.ExecuteScalarAsync(ct))!;
         }
 
-        var (added, removed) = await InsertVersionAsync(tx, zone.Id, newVersion, shape, old, note, actor, ct);
-        var events = new List<NewEvent>
-        {
-            new("ZONE_CHANGED", "Zone", zone.Id.ToString(),
-                new { incidentId = zone.IncidentId, version = newVersion, previousVersion = version, kind = DbEnum.Text(zone.Kind), hazard = DbEnum.Text(zone.Hazard),
-                    areaAddedKm2 = added, areaRemovedKm2 = removed, note },
-                shape, territory, actor),
-        };
-        events.AddRange(await CrossingEventsAsync(tx, zone.Id, newVersion, zone.Kind, old, shape, territory, actor, ct));
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction, events, ct);
+        var (added, removed) = await InsertVersionAsync(w, zone.Id, newVersion, shape, old, note, ct);
+        w.Add(new NewEvent("ZONE_CHANGED", "Zone", zone.Id.ToString(),
+            new { incidentId = zone.IncidentId, version = newVersion, previousVersion = version, kind = DbEnum.Text(zone.Kind), hazard = DbEnum.Text(zone.Hazard),
+                areaAddedKm2 = added, areaRemovedKm2 = removed, note },
+            shape, territory));
+        w.Add(await CrossingEventsAsync(w, zone.Id, newVersion, zone.Kind, old, shape, territory, ct));
         return (newVersion, added, removed);
     }
 
-    public static async Task CloseAsync(WriteTransaction tx, Zone zone, string? note, string actor, CancellationToken ct)
+    public static async Task<int> CloseAsync(UnitOfWork w, Zone zone, string? note, CancellationToken ct)
     {
-        var (version, status, territory, old) = await LockAsync(tx, zone.Id, ct);
+        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        var (version, status, territory, old) = await LockAsync(w, zone.Id, ct);
         if (status != ZoneStatus.Active)
         {
-            throw new DispatchException(ErrorCodes.Conflict, "the zone is already closed", "zone");
+            throw new ConflictException("the zone is already closed", "zone");
         }
 
-        await using (var close = tx.Command(ZoneSql.Close))
+        await using (var close = w.Command(ZoneSql.Close))
         {
             close.Parameters.Add(new NpgsqlParameter { Value = zone.Id });
             await close.ExecuteNonQueryAsync(ct);
         }
 
-        var events = new List<NewEvent> { new("ZONE_CLOSED", "Zone", zone.Id.ToString(), new { incidentId = zone.IncidentId, version, note }, old, territory, actor) };
-        events.AddRange(await CrossingEventsAsync(tx, zone.Id, version, zone.Kind, old, null, territory, actor, ct));
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction, events, ct);
+        w.Add(new NewEvent("ZONE_CLOSED", "Zone", zone.Id.ToString(), new { incidentId = zone.IncidentId, version, note }, old, territory));
+        w.Add(await CrossingEventsAsync(w, zone.Id, version, zone.Kind, old, null, territory, ct));
+        return version;
     }
 
-    private static async Task<(int Version, ZoneStatus Status, string? Territory, Geometry Shape)> LockAsync(WriteTransaction tx, Guid id, CancellationToken ct)
+    private static async Task<(int Version, ZoneStatus Status, string? Territory, Geometry Shape)> LockAsync(UnitOfWork w, Guid id, CancellationToken ct)
     {
-        await using var cmd = tx.Command(ZoneSql.LockForChange);
+        await using var cmd = w.Command(ZoneSql.LockForChange);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
-            throw new DispatchException(ErrorCodes.NotFound, "no such zone", "zone");
+            throw new NotFoundException("no such zone", "zone");
         }
 
         return (reader.GetInt32(0), DbEnum.Parse<ZoneStatus>(reader.GetString(1)), Db.TextOrNull(reader, 2), reader.GetFieldValue<Geometry>(3));
     }
 
-    private static async Task<(double Added, double Removed)> InsertVersionAsync(WriteTransaction tx, Guid zone, int version, Geometry shape, Geometry? previous,
-        string? note, string actor, CancellationToken ct)
+    private static async Task<(double Added, double Removed)> InsertVersionAsync(UnitOfWork w, Guid zone, int version, Geometry shape, Geometry? previous,
+        string? note, CancellationToken ct)
     {
-        await using var cmd = tx.Command(ZoneSql.InsertVersion);
+        await using var cmd = w.Command(ZoneSql.InsertVersion);
         cmd.Parameters.Add(new NpgsqlParameter { Value = zone });
         cmd.Parameters.Add(new NpgsqlParameter { Value = version });
         cmd.Parameters.Add(new NpgsqlParameter { Value = shape });
         // A first version "adds" its whole area: compared with an empty shape.
         cmd.Parameters.Add(new NpgsqlParameter { Value = previous ?? Geo.GeoJson.Factory.CreateMultiPolygon() });
         cmd.Parameters.Add(Db.Nullable(note));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetDouble(0), reader.GetDouble(1));
     }
 
-    private static async Task<List<NewEvent>> CrossingEventsAsync(WriteTransaction tx, Guid zone, int version, ZoneKind kind, Geometry? old, Geometry? now,
-        string? territory, string actor, CancellationToken ct)
+    private static async Task<List<NewEvent>> CrossingEventsAsync(UnitOfWork w, Guid zone, int version, ZoneKind kind, Geometry? old, Geometry? now,
+        string? territory, CancellationToken ct)
     {
-        await using var cmd = tx.Command(ZoneSql.Crossings);
+        await using var cmd = w.Command(ZoneSql.Crossings);
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Geometry, Value = (object?)old ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Geometry, Value = (object?)now ?? DBNull.Value });
         var events = new List<NewEvent>();
@@ -187,7 +183,7 @@ internal static class ZoneDb
             var inside = reader.GetBoolean(3);
             events.Add(new NewEvent(inside ? "UNIT_ENTERED_ZONE" : "UNIT_EXITED_ZONE", "Unit", reader.GetGuid(0).ToString(),
                 new { zoneId = zone, zoneVersion = version, zoneKind = DbEnum.Text(kind), callSign = reader.GetString(1), cause = "ZONE_CHANGED" },
-                reader.GetFieldValue<Point>(2), territory, actor));
+                reader.GetFieldValue<Point>(2), territory));
         }
 
         return events;

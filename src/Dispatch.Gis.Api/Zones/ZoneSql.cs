@@ -10,6 +10,12 @@ internal sealed record ZoneFilter(TerritoryScope Scope, SpatialFilter Spatial, Z
 
 internal static class ZoneSql
 {
+    /// <summary>
+    /// Geofencing compares units with zones; a position batch (shared) and a zone change (exclusive) that ran at once
+    /// would each judge against the other's old state, and a unit could end up inside a zone with no event saying so.
+    /// </summary>
+    public const long GeofenceLock = 0x47_65_6F_66_65_6E_63_65; // "Geofence"
+
     public const string Geography = "z.geom::geography";
 
     public const string Columns = """
@@ -77,7 +83,7 @@ internal static class ZoneSql
         RETURNING id
         """;
 
-    public const string LockForChange = "SELECT version, status, territory_kato, geom FROM emergency_zones WHERE id = $1 FOR UPDATE";
+    public const string LockForChange = "SELECT version, status, territory_kato, geom FROM emergency_zones WHERE id = $1 FOR NO KEY UPDATE";
 
     public const string UpdateGeometry = """
         UPDATE emergency_zones SET geom = ST_Multi($2), version = version + 1, updated_at = clock_timestamp(), territory_kato = $3

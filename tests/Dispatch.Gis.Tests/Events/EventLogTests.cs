@@ -1,5 +1,6 @@
 using Stopwatch = System.Diagnostics.Stopwatch;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Storage;
 using Dispatch.Gis.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -212,15 +213,12 @@ public sealed class EventLogTests(ApiFixture api, ITestOutputHelper output)
         client.QueryAsync("mutation ($t: String!, $r: Regime!, $b: String!) { declareRegime(territory: $t, regime: $r, basis: $b) { id } }",
             new { t = kato, r = regime, b = basis });
 
-    private async Task AppendAsync(string kind, int count)
-    {
-        await using var connection = await api.Db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await EventLog.AppendAsync(connection, tx,
-            Enumerable.Range(0, count).Select(i => new NewEvent(kind, "Test", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList(),
-            CancellationToken.None);
-        await tx.CommitAsync();
-    }
+    private Task AppendAsync(string kind, int count) =>
+        UnitOfWork.RunAsync(api.Db, new WriteOrigin("test"), w =>
+        {
+            w.Add(Enumerable.Range(0, count).Select(i => new NewEvent(kind, "Test", i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            return Task.CompletedTask;
+        }, CancellationToken.None);
 
     internal async Task<long> LastIdAsync()
     {

@@ -1,15 +1,10 @@
 using Dispatch.Gis.Auth;
+using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Storage;
 using Dispatch.Gis.Units;
 using Npgsql;
 
-namespace Dispatch.Gis.Incidents;
-
-internal sealed record IntervalStats(long Count, double? AverageSeconds, double? MedianSeconds);
-
-/// <summary>Response figures for deployments of incidents received in a period; the norm is arrival counted from the call.</summary>
-internal sealed record ResponseStats(long Deployments, IntervalStats ReceivedToDispatched, IntervalStats DispatchedToArrived, IntervalStats ReceivedToArrived,
-    long? WithinNorm, double? ShareWithinNorm);
+namespace Dispatch.Gis.Statistics;
 
 internal static class ResponseStatsDb
 {

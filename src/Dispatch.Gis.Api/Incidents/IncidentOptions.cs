@@ -1,28 +1,5 @@
 namespace Dispatch.Gis.Incidents;
 
-internal enum ForceRequestStatus
-{
-    Requested,
-    Acknowledged,
-    Fulfilled,
-}
-
-internal sealed record Deployment(Guid Id, Guid IncidentId, Guid UnitId, Guid? ForceRequestId, DateTime RequestedAt, DateTime DispatchedAt,
-    DateTime? DepartedAt, DateTime? ArrivedAt, DateTime? LeftAt, int? Personnel, string? VehiclesJson, string DispatchedBy);
-
-internal sealed record ForceRequest(Guid Id, Guid IncidentId, Guid ServiceId, int Personnel, string VehiclesJson, string? Note, ForceRequestStatus Status,
-    string RequestedBy, DateTime RequestedAt, string? AcknowledgedBy, DateTime? AcknowledgedAt, DateTime? FulfilledAt);
-
-internal sealed record UnitSuggestion(Units.Unit Unit, double DistanceMeters, double EtaMinutes);
-
-/// <summary>What the unit's own track says about a reported arrival.</summary>
-internal sealed record AvlCheck(int FixesInWindow, DateTime? FirstInsideAt, IReadOnlyList<string> Flags);
-
-internal sealed record SituationUpdate(Guid Id, string TerritoryKato, Guid? ZoneId, int? ZoneVersion, Guid? IncidentId, SituationDomain Domain,
-    string Text, string SentBy, DateTime SentAt);
-
-internal sealed record SituationRecipient(Guid UpdateId, Guid ServiceId, string? AcknowledgedBy, DateTime? AcknowledgedAt);
-
 internal sealed class IncidentOptions
 {
     public const string Section = "Dispatch:Incidents";

@@ -1,12 +1,13 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Services;
 using Dispatch.Gis.Storage;
 using Npgsql;
 
-namespace Dispatch.Gis.Incidents;
+namespace Dispatch.Gis.Situation;
 
-/// <summary>High readiness (Rules §5.2): situation updates routed by profile and acknowledged, and partners' readiness.</summary>
+/// <summary>High readiness (Rules §5.2): situation updates routed to the partners of the matching profile, and their acknowledgements.</summary>
 internal static class SituationDb
 {
     private const string Columns = "s.id, s.territory_kato, s.zone_id, s.zone_version, s.incident_id, s.domain, s.text, s.sent_by, s.sent_at";
@@ -15,11 +16,11 @@ internal static class SituationDb
     /// Sends to every partner of the routed kinds whose area of responsibility is the territory, lies inside it, or
     /// contains it (a district's update also reaches the region's services). Returns the update and its recipients.
     /// </summary>
-    public static async Task<(Guid Id, int Recipients)> SendAsync(WriteTransaction tx, string territory, Guid? zone, int? zoneVersion, Guid? incident,
-        SituationDomain domain, string text, IReadOnlySet<ServiceKind> kinds, string actor, CancellationToken ct)
+    public static async Task<(Guid Id, int Recipients)> SendAsync(UnitOfWork w, string territory, Guid? zone, int? zoneVersion, Guid? incident,
+        SituationDomain domain, string text, IReadOnlySet<ServiceKind> kinds, CancellationToken ct)
     {
         Guid id;
-        await using (var insert = tx.Command("""
+        await using (var insert = w.Command("""
             INSERT INTO situation_updates (territory_kato, zone_id, zone_version, incident_id, domain, text, sent_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
             """))
@@ -30,12 +31,12 @@ internal static class SituationDb
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)incident ?? DBNull.Value });
             insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(domain) });
             insert.Parameters.Add(new NpgsqlParameter { Value = text });
-            insert.Parameters.Add(new NpgsqlParameter { Value = actor });
+            insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
             id = (Guid)(await insert.ExecuteScalarAsync(ct))!;
         }
 
         var recipients = new List<(Guid Service, string Territory)>();
-        await using (var route = tx.Command("""
+        await using (var route = w.Command("""
             INSERT INTO situation_update_recipients (update_id, service_id)
             SELECT $1, s.id FROM duty_services s
             WHERE s.kind = ANY($2)
@@ -54,28 +55,59 @@ internal static class SituationDb
         }
 
         // One event per recipient, in the recipient's territory, so each partner's subscription carries its own copy.
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [
-                new NewEvent("SITUATION_UPDATE_SENT", "SituationUpdate", id.ToString(),
-                    new { updateId = id, incidentId = incident, zoneId = zone, zoneVersion, domain = DbEnum.Text(domain), text, recipients = recipients.Count }, null, territory, actor),
-                .. recipients.Select(r => new NewEvent("SITUATION_UPDATE_RECEIVED", "SituationUpdate", id.ToString(),
-                    new { updateId = id, incidentId = incident, serviceId = r.Service, domain = DbEnum.Text(domain), text }, null, r.Territory, actor)),
-            ], ct);
+        w.Add(new NewEvent("SITUATION_UPDATE_SENT", "SituationUpdate", id.ToString(),
+            new { updateId = id, incidentId = incident, zoneId = zone, zoneVersion, domain = DbEnum.Text(domain), text, recipients = recipients.Count }, null, territory));
+        w.Add(recipients.Select(r => new NewEvent("SITUATION_UPDATE_RECEIVED", "SituationUpdate", id.ToString(),
+            new { updateId = id, incidentId = incident, serviceId = r.Service, domain = DbEnum.Text(domain), text }, null, r.Territory)));
         return (id, recipients.Count);
     }
 
-    /// <summary>Acknowledges for one recipient (again is a no-op: the first acknowledgement stands); false if not a recipient.</summary>
-    public static async Task<bool> AcknowledgeAsync(WriteTransaction tx, Guid update, Guid service, string actor, CancellationToken ct)
+    /// <summary>
+    /// Acknowledges for one recipient. The first acknowledgement stands and is the event; again is a no-op.
+    /// NOT_FOUND without such an update, FORBIDDEN when it was not sent to the service.
+    /// </summary>
+    public static async Task AcknowledgeAsync(UnitOfWork w, Guid update, DutyService service, CancellationToken ct)
     {
-        await using var cmd = tx.Command("""
-            UPDATE situation_update_recipients SET acknowledged_by = coalesce(acknowledged_by, $3), acknowledged_at = coalesce(acknowledged_at, clock_timestamp())
-            WHERE update_id = $1 AND service_id = $2
-            RETURNING 1
+        await using var cmd = w.Command("""
+            WITH target AS (
+                SELECT r.update_id, r.acknowledged_at FROM situation_update_recipients r WHERE r.update_id = $1 AND r.service_id = $2 FOR NO KEY UPDATE
+            ), acknowledged AS (
+                UPDATE situation_update_recipients r SET acknowledged_by = $3, acknowledged_at = clock_timestamp()
+                FROM target t WHERE r.update_id = t.update_id AND r.service_id = $2 AND t.acknowledged_at IS NULL
+                RETURNING r.update_id
+            )
+            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM acknowledged), u.territory_kato, u.domain, u.incident_id
+            FROM (SELECT 1) one LEFT JOIN situation_updates u ON u.id = $1
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = update });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = service });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
-        return await cmd.ExecuteScalarAsync(ct) is not null;
+        cmd.Parameters.Add(new NpgsqlParameter { Value = service.Id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (reader.IsDBNull(2))
+        {
+            throw new NotFoundException("no such situation update", "update");
+        }
+
+        if (reader.GetInt64(0) == 0)
+        {
+            throw new ForbiddenException("the update was not sent to this service", "update");
+        }
+
+        if (reader.GetInt64(1) == 1)
+        {
+            w.Add(new NewEvent("SITUATION_UPDATE_ACKNOWLEDGED", "SituationUpdate", update.ToString(),
+                new { updateId = update, incidentId = reader.IsDBNull(4) ? (Guid?)null : reader.GetGuid(4), serviceId = service.Id, service = service.Code,
+                    domain = reader.GetString(3) },
+                null, reader.GetString(2)));
+        }
+    }
+
+    public static async Task<IDictionary<Guid, SituationUpdate>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM situation_updates s WHERE s.id = ANY($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        return (await ReadAsync(cmd, ct)).ToDictionary(u => u.Id);
     }
 
     public static async Task<List<SituationUpdate>> ListAsync(NpgsqlDataSource db, TerritoryScope scope, string? territory, Guid? forService, bool unacknowledgedOnly,
@@ -100,8 +132,13 @@ internal static class SituationDb
         }
 
         var limit = where.Parameter(first);
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM situation_updates s{where.Sql} ORDER BY s.sent_at DESC LIMIT {limit}");
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM situation_updates s{where.Sql} ORDER BY s.sent_at DESC, s.id LIMIT {limit}");
         cmd.Parameters.AddRange(where.Parameters);
+        return await ReadAsync(cmd, ct);
+    }
+
+    private static async Task<List<SituationUpdate>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
         var rows = new List<SituationUpdate>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -125,44 +162,5 @@ internal static class SituationDb
         }
 
         return rows.GroupBy(x => x.UpdateId).ToDictionary(g => g.Key, g => (IReadOnlyList<SituationRecipient>)g.ToList());
-    }
-
-    public static async Task RecordReadinessAsync(WriteTransaction tx, DutyService service, IReadOnlyList<Guid> units, int personnel, string vehiclesJson,
-        string actor, CancellationToken ct)
-    {
-        await using var cmd = tx.Command("INSERT INTO readiness_reports (service_id, units, personnel, vehicles, reported_by) VALUES ($1, $2, $3, $4::jsonb, $5)");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = service.Id });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = units.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = personnel });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = vehiclesJson });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = actor });
-        await cmd.ExecuteNonQueryAsync(ct);
-        await EventLog.AppendAsync(tx.Connection, tx.Transaction,
-            [new NewEvent("READINESS_REPORTED", "DutyService", service.Id.ToString(), new { service = service.Code, units = units.Count, personnel }, null, service.TerritoryKato, actor)], ct);
-    }
-
-    /// <summary>
-    /// Partners that field units (police, ambulance, medical aviation: Rules §5.2 excludes kinds 5–8) in or over the
-    /// territory that have not reported readiness since <paramref name="since"/> (when the regime came in force).
-    /// </summary>
-    public static async Task<List<Guid>> PartnersWithoutReadinessAsync(NpgsqlDataSource db, string territory, DateTime since, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT s.id FROM duty_services s
-            WHERE s.kind IN ('POLICE', 'AMBULANCE', 'MEDICAL_AVIATION')
-              AND (s.territory_kato = $1 OR substr(s.territory_kato, 1, 2) || '0000000' = $1 OR s.territory_kato = substr($1, 1, 2) || '0000000')
-              AND NOT EXISTS (SELECT 1 FROM readiness_reports r WHERE r.service_id = s.id AND r.reported_at >= $2)
-            ORDER BY s.code
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = territory });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = since });
-        var ids = new List<Guid>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
     }
 }
