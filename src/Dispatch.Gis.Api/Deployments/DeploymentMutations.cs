@@ -100,8 +100,9 @@ internal sealed class DeploymentMutations(NpgsqlDataSource db, IncidentLoaders i
 
     private async Task<object?> FulfilForceRequestAsync(IResolveFieldContext ctx)
     {
+        var ids = ctx.GetIds("units", MaxUnitsPerCall);
         var (request, incident, service) = await RequireOwnRequestAsync(ctx);
-        var chosen = await units.RequireAllAsync(ctx, ctx.GetIds("units", MaxUnitsPerCall), "units");
+        var chosen = await units.RequireAllAsync(ctx, ids, "units");
         foreach (var (unit, i) in chosen.Select((u, i) => (u, i)))
         {
             if (unit.ServiceId != request.ServiceId)

@@ -72,7 +72,18 @@ internal static class EventSubscriptions
             .Argument<IntGraphType>("crs");
 
         Stream("incidentUpdates", "Everything that happens to one incident: its timeline, live.",
-                ctx => Task.FromResult(new EventFilter(null, ctx.Caller().Scope, Incident: ctx.GetArgument<Guid>("incident"))))
+                async ctx =>
+                {
+                    var id = ctx.GetId("incident");
+                    // An incident the caller may not see is answered as one that does not exist.
+                    if (!(await Incidents.IncidentDb.ByIdAsync(db, [id], ctx.CancellationToken)).TryGetValue(id, out var incident)
+                        || !ctx.Caller().Scope.Covers(incident.TerritoryKato))
+                    {
+                        throw new NotFoundException("no such incident", "incident");
+                    }
+
+                    return new EventFilter(null, ctx.Caller().Scope, Incident: id);
+                })
             .Argument<NonNullGraphType<IdGraphType>>("incident");
     }
 

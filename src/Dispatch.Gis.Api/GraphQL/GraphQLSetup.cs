@@ -28,7 +28,7 @@ internal static class GraphQLSetup
             .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxRequestBytes > 0, "Dispatch:GraphQL limits must be positive")
             .ValidateOnStart();
         services.AddOptions<UnitOptions>().BindConfiguration(UnitOptions.Section)
-            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero, "Dispatch:Units settings must be positive")
+            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero && o.TrackRetention >= o.MaxPositionAge, "Dispatch:Units settings must be positive, and TrackRetention at least MaxPositionAge")
             .ValidateOnStart();
         var maxVertices = configuration.GetValue("Dispatch:Geometry:MaxVertices", GeometryRules.Default.MaxVertices);
         services.AddSingleton(new GeometryRules(maxVertices));

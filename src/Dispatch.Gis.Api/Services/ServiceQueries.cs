@@ -24,13 +24,13 @@ internal static class ServiceQueries
         root.Field<DutyServiceGraphType>("dutyService")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .AllowRoles(AccessRules.Readers)
-            .Resolve(ctx => loaders.ServiceById(ctx, ctx.GetArgument<Guid>("id"))
+            .Resolve(ctx => loaders.ServiceById(ctx, ctx.GetId("id"))
                 .Then(s => s is not null && ctx.Caller().Scope.Covers(s.TerritoryKato) ? s : null));
 
         root.Field<ShiftGraphType>("shift")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .AllowRoles(AccessRules.Readers)
-            .Resolve(ctx => loaders.ShiftById(ctx, ctx.GetArgument<Guid>("id"))
+            .Resolve(ctx => loaders.ShiftById(ctx, ctx.GetId("id"))
                 .Then(s => s is not null && ctx.Caller().Scope.Covers(s.TerritoryKato) ? s : null));
 
         root.Field<ShiftGraphType>("latestShift")

@@ -23,6 +23,9 @@ internal sealed class UnitOptions
     public TimeSpan MaxPositionAge { get; set; } = TimeSpan.FromDays(7);
 
     public int MaxPositionsPerCall { get; set; } = 10_000;
+
+    /// <summary>How long AVL tracks are kept; older daily partitions are dropped.</summary>
+    public TimeSpan TrackRetention { get; set; } = TimeSpan.FromDays(90);
 }
 
 internal sealed class UnitProfileGraphType : EnumerationGraphType<UnitProfile>

@@ -28,7 +28,7 @@ internal static class UnitQueries
         root.Field<UnitGraphType>("unit")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .AllowRoles(AccessRules.Readers)
-            .Resolve(ctx => loaders.UnitById(ctx, ctx.GetArgument<Guid>("id")).Then(u => u is not null && ctx.Caller().Scope.Covers(u.TerritoryKato) ? u : null));
+            .Resolve(ctx => loaders.UnitById(ctx, ctx.GetId("id")).Then(u => u is not null && ctx.Caller().Scope.Covers(u.TerritoryKato) ? u : null));
 
         root.Field<NonNullGraphType<UnitConnectionGraphType>>("nearestUnits")
             .Description("The units closest to a point, nearest first, with their distance on the WGS 84 spheroid.")
@@ -56,7 +56,7 @@ internal static class UnitQueries
 
                 var point = await spatial.PointAsync(ctx.GetArgument<Geometry>("point"), ctx.GetArgument<int?>("crs") ?? GeoJson.Wgs84, "point", ctx.CancellationToken);
                 var filter = new UnitFilter(ctx.Caller().Scope, SpatialFilter.None, ctx.GetArgument<UnitProfile?>("profile"), ctx.GetArgument<UnitStatus?>("status"),
-                    ctx.GetArgument<Guid?>("service"), new Paging(first, null));
+                    ctx.GetOptionalId("service"), new Paging(first, null));
                 var nodes = await UnitDb.NearestAsync(db, filter, point, first, max, ctx.CancellationToken);
                 var counted = max is { } radius ? filter with { Spatial = new SpatialFilter(null, new WithinFilter(point, radius), null) } : filter;
                 var (countSql, countParameters) = UnitSql.Count(counted);
@@ -70,6 +70,6 @@ internal static class UnitQueries
         await spatial.ReadAsync(ctx),
         ctx.GetArgument<UnitProfile?>("profile"),
         ctx.GetArgument<UnitStatus?>("status"),
-        ctx.GetArgument<Guid?>("service"),
+        ctx.GetOptionalId("service"),
         Paging.From(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"), paging));
 }
