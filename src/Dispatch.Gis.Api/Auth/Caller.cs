@@ -64,10 +64,14 @@ internal sealed record Caller(string? Subject, string Name, Role? Role, string? 
             principal.FindAll(SourcesClaim).SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>Throws UNAUTHENTICATED without a usable identity, FORBIDDEN when the role is not among those allowed.</summary>
+    /// <summary>
+    /// Throws UNAUTHENTICATED without a usable identity — also for an anonymous reader asking for more than anonymous
+    /// reading allows, so a client can tell "log in" from "you may not" — and FORBIDDEN when the token's role is not
+    /// among those allowed.
+    /// </summary>
     public void RequireRole(IReadOnlyCollection<Role> allowed, string operation)
     {
-        if (Role is null)
+        if (Role is null || (!IsAuthenticated && !allowed.Contains(Role.Value)))
         {
             throw new UnauthenticatedException(IsAuthenticated
                 ? "the token carries no known role"

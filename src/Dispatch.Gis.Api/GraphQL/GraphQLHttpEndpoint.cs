@@ -71,7 +71,13 @@ internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGrap
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier, ct);
 
         var status = StatusCodes.Status200OK;
-        if (isGet && result.Errors?.Any(e => e is OperationTypeAllowed.Error) == true)
+        if (result.Errors is { Count: > 0 } errors && errors.All(e => DispatchErrorInfoProvider.Classify(e).Code == ErrorCodes.Unauthenticated))
+        {
+            // Nothing but "log in first": say so in HTTP too, so clients and proxies start their authentication flow.
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            status = StatusCodes.Status401Unauthorized;
+        }
+        else if (isGet && result.Errors?.Any(e => e is OperationTypeAllowed.Error) == true)
         {
             // The spec's answer to a mutation over GET, whichever media type was negotiated.
             http.Response.Headers.Allow = "POST";

@@ -135,7 +135,7 @@ internal static class UnitDb
     /// INSERT into the track (resends skipped), one UPDATE that moves units only forward in time and reports zone
     /// crossings, which become events.
     /// </summary>
-    public static async Task<PositionReportResult> ReportPositionsAsync(UnitOfWork w, IReadOnlyList<PositionReport> reports, CancellationToken ct)
+    public static async Task<PositionReportResult> ReportPositionsAsync(UnitOfWork w, IReadOnlyList<PositionReport> reports, string? territory, CancellationToken ct)
     {
         await w.AdvisoryLockAsync(Zones.ZoneSql.GeofenceLock, shared: true, ct);
         await w.LockAsync(LockedTable.ResponseUnits, reports.Select(r => r.Unit), ct);
@@ -185,6 +185,16 @@ internal static class UnitDb
                     new { zoneId = reader.GetGuid(4), zoneVersion = reader.GetInt32(5), zoneKind = reader.GetString(6), callSign = reader.GetString(1), at = reader.GetDateTime(2) },
                     reader.GetFieldValue<Point>(3), reader.TextOrNull(7)));
             }
+        }
+
+        if (stored > 0)
+        {
+            // One event per batch, not per fix (10,000 a call): it says that positions changed, where, and for whom.
+            var area = Geo.GeoJson.Factory.ToGeometry(new Envelope(
+                reports.Min(r => r.Point.X), reports.Max(r => r.Point.X), reports.Min(r => r.Point.Y), reports.Max(r => r.Point.Y)));
+            var units = reports.Select(r => r.Unit).Distinct().Count();
+            w.Add(new NewEvent("POSITIONS_REPORTED", "PositionBatch", Guid.NewGuid().ToString(),
+                new { received = reports.Count, stored, moved, units, crossings, latestAt = reports.Max(r => r.At) }, area, territory));
         }
 
         return new PositionReportResult(reports.Count, stored, reports.Count - stored, stored - (int)moved, crossings);

@@ -104,8 +104,10 @@ internal sealed class UnitMutations(NpgsqlDataSource db, UnitLoaders units, Serv
             UnitAccess.RequireUnitWrite(ctx.Caller(), owner, $"positions[{i}].unit");
         }
 
-        ctx.AuditTerritory(owners.Values.Select(o => o.TerritoryKato).Distinct().Count() == 1 ? owners.Values.First().TerritoryKato : null);
-        return await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => UnitDb.ReportPositionsAsync(w, reports, ctx.CancellationToken), ctx.CancellationToken);
+        // The batch's territory when all its units share one; otherwise none (and nationwide viewers see its event).
+        var territory = owners.Values.Select(o => o.TerritoryKato).Distinct().Count() == 1 ? owners.Values.First().TerritoryKato : null;
+        ctx.AuditTerritory(territory);
+        return await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => UnitDb.ReportPositionsAsync(w, reports, territory, ctx.CancellationToken), ctx.CancellationToken);
     }
 
     private async Task<List<PositionReport>> ReadPositionsAsync(IResolveFieldContext ctx)

@@ -7,7 +7,8 @@ namespace Dispatch.Gis.Tests.Auth;
 
 /// <summary>
 /// Every mutation the schema has (read from introspection, so a new mutation without an entry here fails), called
-/// by every role, in and out of territorial scope, and without a token: the exact outcome, and exactly one audit row.
+/// by every role, in and out of territorial scope, and without a token: the exact outcome, exactly one audit row, and —
+/// for every call that changed something — at least one event in its name (issue 9: every change is an event).
 /// </summary>
 [Collection(ApiCollection.Name)]
 [Trait("Category", "Database")]
@@ -179,7 +180,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         var subject = $"matrix-{roleName ?? "anonymous"}-{Guid.NewGuid():N}";
         // A partner officer belongs to the in-scope service; an ingest account may feed that service's units.
         var serviceCode = world.In.Service.Code;
-        using var client = api.Client(role is { } r ? api.Tokens.Issue(subject, r, [InScope], serviceId: serviceCode, sources: [serviceCode]) : null);
+        using var client = api.Client(role is { } r ? api.Tokens.Issue(subject, r, [InScope], name: subject, serviceId: serviceCode, sources: [serviceCode]) : null);
         var variables = await @case.Variables(new Seed(api.GraphQL), inScope ? world.In : world.Out);
         var auditBefore = await CountAsync($"SELECT count(*) FROM audit_log WHERE operation = '{mutation}'");
 
@@ -192,13 +193,16 @@ public sealed class AccessMatrixTests(ApiFixture api)
             _ when !inScope => "FORBIDDEN",
             _ => null,
         };
+        var events = await CountAsync($"SELECT count(*) FROM events WHERE actor = '{subject}'");
         if (expected is null)
         {
             Assert.Null(response.Errors);
+            Assert.True(events > 0, $"{mutation} committed without an event");
         }
         else
         {
             Assert.Equal(expected, response.ErrorCode());
+            Assert.Equal(0, events);
         }
 
         Assert.Equal(auditBefore + 1, await CountAsync($"SELECT count(*) FROM audit_log WHERE operation = '{mutation}'"));

@@ -15,7 +15,9 @@ public sealed class AuthenticationTests(ApiFixture api)
     {
         using var anonymous = api.Client(null);
 
-        Assert.Equal("UNAUTHENTICATED", (await anonymous.PostAsync("{ territories { totalCount } }")).ErrorCode());
+        var data = await anonymous.PostAsync("{ territories { totalCount } }");
+        Assert.Equal("UNAUTHENTICATED", data.ErrorCode());
+        Assert.Equal(401, data.Status);
         Assert.Equal("Query", (await anonymous.QueryAsync("{ __typename }"))["__typename"]!.GetValue<string>());
     }
 
@@ -50,9 +52,16 @@ public sealed class AuthenticationTests(ApiFixture api)
 
         var read = await anonymous.QueryAsync("{ territories(level: REGION) { totalCount } }");
         var write = await anonymous.PostAsync("mutation { declareRegime(territory: \"750000000\", regime: DAILY, basis: \"x\") { id } }");
+        var beyondReading = await anonymous.PostAsync("{ auditLog { totalCount } }");
+        using var raw = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var rawWrite = await raw.PostAsync("/graphql", System.Net.Http.Json.JsonContent.Create(new { query = "mutation { startShift(territory: \"750000000\") { id } }" }));
 
+        // Issue 9: "log in" (UNAUTHENTICATED, 401, WWW-Authenticate: Bearer), not "you may not" (FORBIDDEN).
         Assert.Equal(20, read["territories"]!["totalCount"]!.GetValue<long>());
-        Assert.Equal("FORBIDDEN", write.ErrorCode());
+        Assert.Equal("UNAUTHENTICATED", write.ErrorCode());
+        Assert.Equal(401, write.Status);
+        Assert.Equal("UNAUTHENTICATED", beyondReading.ErrorCode());
+        Assert.Equal("Bearer", rawWrite.Headers.WwwAuthenticate.Single().Scheme);
         await app.StopAsync();
     }
 
