@@ -22,6 +22,12 @@ internal sealed class GraphQLLimits
     /// <summary>graphql-transport-ws: time a client has to send connection_init before the socket closes with 4408.</summary>
     public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Fields of one request resolved at once, so one request holds at most this many pooled connections however many
+    /// aliases it has: a single query cannot drain the pool for everyone else.
+    /// </summary>
+    public int MaxParallelResolvers { get; set; } = 4;
+
     /// <summary>Operations (subscriptions included) one WebSocket may run at once.</summary>
     public int MaxOperationsPerConnection { get; set; } = 100;
 }

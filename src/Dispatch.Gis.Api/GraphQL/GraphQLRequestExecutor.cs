@@ -53,6 +53,7 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
             ValidationRules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)),
             UnhandledExceptionDelegate = internalErrors.HandleAsync,
+            MaxParallelExecutionCount = limits.Value.MaxParallelResolvers,
         });
     }
 

@@ -25,7 +25,8 @@ internal static class GraphQLSetup
             .Validate(o => o.DefaultPageSize > 0 && o.MaxPageSize >= o.DefaultPageSize, "Dispatch:Paging needs 0 < DefaultPageSize ≤ MaxPageSize")
             .ValidateOnStart();
         services.AddOptions<GraphQLLimits>().BindConfiguration(GraphQLLimits.Section)
-            .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxRequestBytes > 0, "Dispatch:GraphQL limits must be positive")
+            .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxRequestBytes > 0 && o.MaxParallelResolvers > 0,
+                "Dispatch:GraphQL limits must be positive")
             .ValidateOnStart();
         services.AddOptions<UnitOptions>().BindConfiguration(UnitOptions.Section)
             .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero && o.TrackRetention >= o.MaxPositionAge, "Dispatch:Units settings must be positive, and TrackRetention at least MaxPositionAge")
@@ -53,6 +54,7 @@ internal static class GraphQLSetup
         services.AddSingleton<GraphQLRequestExecutor>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<GraphQLWebSocketEndpoint>();
+        services.AddSingleton<WebSocketSessions>();
         var limits = new GraphQLLimits();
         configuration.GetSection(GraphQLLimits.Section).Bind(limits);
 

@@ -13,6 +13,7 @@ internal sealed class GraphQLWebSocketEndpoint(
     IOptions<AuthOptions> auth,
     TokenValidator tokens,
     IHostApplicationLifetime lifetime,
+    WebSocketSessions sessions,
     ILogger<GraphQLWebSocketEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext http)
@@ -32,7 +33,19 @@ internal sealed class GraphQLWebSocketEndpoint(
             KeepAliveInterval = TimeSpan.FromSeconds(30),
         });
         using var session = new GraphQLWebSocketSession(socket, executor, serializer, scopes, limits.Value, tokens,
-            auth.Value.AllowAnonymousRead, http.Connection.RemoteIpAddress?.ToString(), logger);
+            auth.Value.AllowAnonymousRead, http.Connection.RemoteIpAddress?.ToString(), sessions, logger);
         await session.RunAsync(http.RequestAborted, lifetime.ApplicationStopping);
     }
+}
+
+/// <summary>Open graphql-transport-ws sessions of this instance; a session counts until everything it started has ended.</summary>
+internal sealed class WebSocketSessions
+{
+    private long _open;
+
+    public long Open => Interlocked.Read(ref _open);
+
+    public void Opened() => Interlocked.Increment(ref _open);
+
+    public void Closed() => Interlocked.Decrement(ref _open);
 }

@@ -25,6 +25,7 @@ internal sealed class GraphQLWebSocketSession(
     TokenValidator tokens,
     bool allowAnonymousRead,
     string? clientAddress,
+    WebSocketSessions sessions,
     ILogger logger) : IDisposable
 {
     public const string SubProtocol = "graphql-transport-ws";
@@ -38,6 +39,7 @@ internal sealed class GraphQLWebSocketSession(
     private volatile bool _acknowledged;
     private int _closing;
     private ClaimsPrincipal? _user;
+    private Task _expiry = Task.CompletedTask;
 
     public async Task RunAsync(CancellationToken aborted, CancellationToken stopping)
     {
@@ -45,7 +47,8 @@ internal sealed class GraphQLWebSocketSession(
         await using var onStop = stopping.Register(() => _ = CloseAsync((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"));
         using var link = CancellationTokenSource.CreateLinkedTokenSource(aborted, _session.Token);
         var ct = link.Token;
-        _ = CloseUnlessInitialisedAsync(ct);
+        sessions.Opened();
+        var initTimeout = CloseUnlessInitialisedAsync(ct);
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
@@ -105,9 +108,13 @@ internal sealed class GraphQLWebSocketSession(
                 await operation.CancelAsync();
             }
 
-            // Operations write through this session's lock; let them finish before it is disposed.
+            // Operations write through this session's lock; let them finish before it is disposed. The timers (init
+            // timeout, token expiry) end with the session too, so a closed socket holds nothing for the token's lifetime.
             await Task.WhenAll(_running.Keys);
             _operations.Clear();
+            await _session.CancelAsync();
+            await Task.WhenAll(initTimeout, _expiry);
+            sessions.Closed();
         }
     }
 
@@ -191,7 +198,7 @@ internal sealed class GraphQLWebSocketSession(
             }
 
             _user = identity.Principal;
-            _ = CloseAtExpiryAsync(identity.ExpiresUtc);
+            _expiry = CloseAtExpiryAsync(identity.ExpiresUtc);
         }
 
         _acknowledged = true;

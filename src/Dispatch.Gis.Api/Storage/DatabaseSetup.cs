@@ -9,6 +9,33 @@ internal static class DatabaseSetup
     /// <summary>The database owner, for migrations only; the service itself runs as a member of dispatch_app.</summary>
     public const string OwnerConnectionStringName = "DispatchOwner";
 
+    public const string MaxPoolSizeKey = "Dispatch:Database:MaxPoolSize";
+
+    /// <summary>
+    /// Npgsql's own default is 100 per data source, which two instances on a stock PostgreSQL (max_connections 100)
+    /// already exceed: then the server refuses everyone ("too many clients"). Instances × this + the owner's and
+    /// the scheduler's pools must stay below the server's max_connections (README, Configuration).
+    /// </summary>
+    public const int DefaultMaxPoolSize = 30;
+
+    private static readonly string[] PoolSizeKeys = ["Maximum Pool Size", "Max Pool Size", "MaxPoolSize"];
+
+    /// <summary>Migrations and partition upkeep: one at a time, briefly.</summary>
+    public const int OwnerMaxPoolSize = 3;
+
+    /// <summary>A pool ceiling unless the connection string sets its own.</summary>
+    internal static string WithPoolCeiling(string connectionString, int maxPoolSize)
+    {
+        // The plain builder keeps only the keys the string sets (Npgsql's knows every key), in any of Npgsql's spellings.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (PoolSizeKeys.Any(given.ContainsKey))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxPoolSize }.ConnectionString;
+    }
+
     public static IServiceCollection AddDispatchDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
@@ -18,12 +45,13 @@ internal static class DatabaseSetup
                 $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
         }
 
-        services.AddNpgsqlDataSource(connectionString, builder => builder.UseNetTopologySuite());
+        services.AddNpgsqlDataSource(WithPoolCeiling(connectionString, configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize)),
+            builder => builder.UseNetTopologySuite());
         // Without an owner connection (a single-role development database) migrations use the service's own.
         var ownerConnectionString = configuration.GetConnectionString(OwnerConnectionStringName);
         services.AddSingleton(sp => string.IsNullOrWhiteSpace(ownerConnectionString)
             ? new OwnerDataSource(sp.GetRequiredService<NpgsqlDataSource>(), Owned: false)
-            : new OwnerDataSource(NpgsqlDataSource.Create(ownerConnectionString), Owned: true));
+            : new OwnerDataSource(NpgsqlDataSource.Create(WithPoolCeiling(ownerConnectionString, OwnerMaxPoolSize)), Owned: true));
         services.AddSingleton<Migrator>();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dispatch.Gis.Tests.Events;
 using Dispatch.Gis.Tests.Infrastructure;
 using Xunit;
 
@@ -54,6 +55,34 @@ public sealed class RoundTripTests(ApiFixture api)
         // list, units, objects, settlements, territories, versions
         Assert.Equal(6, await CommandsAsync(Query, new { n = 1 }));
         Assert.Equal(6, await CommandsAsync(Query, new { n = 4 }));
+    }
+
+    [Fact]
+    public async Task Issue9_a_page_of_every_district_with_its_readiness_costs_three_queries_and_answers()
+    {
+        // Arrange: two regions in HIGH_READINESS, so every district under them asks who has not reported.
+        await EventLogTests.DeclareAsync(api.GraphQL, "790000000", "HIGH_READINESS", "round trips");
+        await EventLogTests.DeclareAsync(api.GraphQL, "710000000", "EMERGENCY", "round trips");
+        var seed = new Seed(api.GraphQL);
+        var shymkentDistrict = await api.ScalarAsync<string>("SELECT min(kato) FROM territories WHERE parent_kato = '790000000'");
+        var pending = await seed.ServiceAsync(shymkentDistrict, "AMBULANCE");
+        const string Query = """
+            query ($n: Int!) { territories(level: DISTRICT, first: $n) { nodes { kato readiness { effectiveRegime since partnersWithoutReadiness { id code } } } } }
+            """;
+
+        // Act
+        var few = await CommandsAsync(Query, new { n = 5 });
+        var all = await CommandsAsync(Query, new { n = 300 });
+        var data = await api.GraphQL.QueryAsync(Query, new { n = 300 });
+
+        // Assert: list, regimes, partners (only when a district asks) — for 5 districts or all 224, and the answer is there.
+        Assert.InRange(few, 2, 3);
+        Assert.Equal(3, all);
+        var nodes = data["territories"]!["nodes"]!.AsArray();
+        Assert.Equal(await api.ScalarAsync<long>("SELECT count(*) FROM territories WHERE level = 'DISTRICT'"), nodes.Count);
+        var district = nodes.Single(n => n!["kato"]!.GetValue<string>() == shymkentDistrict)!["readiness"]!;
+        Assert.Equal("HIGH_READINESS", district["effectiveRegime"]!.GetValue<string>());
+        Assert.Contains(district["partnersWithoutReadiness"]!.AsArray(), p => p!["code"]!.GetValue<string>() == pending.Code);
     }
 
     private async Task<int> CommandsAsync(string query, object variables)

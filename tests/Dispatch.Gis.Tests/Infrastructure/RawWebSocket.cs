@@ -91,6 +91,9 @@ public sealed class RawWebSocket : IAsyncDisposable
         return (int)CloseStatus!.Value;
     }
 
+    /// <summary>Drops the connection without a close handshake, as a client that crashed or lost its network does.</summary>
+    public void Abort() => _socket.Abort();
+
     public async ValueTask DisposeAsync()
     {
         if (_socket.State == WebSocketState.Open)
