@@ -51,14 +51,11 @@ internal static class AuditQueries
         var where = Conditions(caller, filter);
         var countSql = $"SELECT count(*) FROM audit_log{where.Sql}";
         var countParameters = where.Parameters;
-        if (page.After is { } after)
-        {
-            where.Add("id < {0}", long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? id : throw new BadUserInputException("after is not a cursor this service issued", "after"));
-        }
-
-        var limit = where.Parameter(page.First + 1);
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM audit_log{where.Sql} ORDER BY id DESC LIMIT {limit}");
+        long? after = page.After is null ? null
+            : long.TryParse(page.After, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
+            : throw new BadUserInputException("after is not a cursor this service issued", "after");
+        var keyset = where.KeysetPage("id", after, page.First, descending: true);
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM audit_log{where.Sql}{keyset}");
         cmd.Parameters.AddRange(where.Parameters);
         var rows = new List<AuditRecord>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -71,13 +68,8 @@ internal static class AuditQueries
             }
         }
 
-
-        return Connection<AuditRecord>.Page(rows, page, r => Paging.EncodeCursor(r.Id.ToString(CultureInfo.InvariantCulture)), async token =>
-        {
-            await using var count = db.CreateCommand(countSql);
-            count.Parameters.AddRange(countParameters.Select(p => p.Clone()).ToArray());
-            return (long)(await count.ExecuteScalarAsync(token))!;
-        });
+        return Connection<AuditRecord>.Page(rows, page, r => Paging.EncodeCursor(r.Id.ToString(CultureInfo.InvariantCulture)),
+            token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     private static SqlConditions Conditions(Caller caller, AuditFilter filter)

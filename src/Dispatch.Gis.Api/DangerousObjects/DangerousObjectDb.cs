@@ -31,13 +31,8 @@ internal static class DangerousObjectDb
         var countSql = $"SELECT count(*) FROM dangerous_objects o{where.Sql}";
         var countParameters = where.Parameters;
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        if (filter.Paging.AfterGuid is { } after)
-        {
-            where.Add("o.id > {0}", after);
-        }
-
-        var limit = where.Parameter(filter.Paging.First + 1);
-        var rows = await ReadAsync(db, $"SELECT {Columns}, {distance} FROM dangerous_objects o{where.Sql} ORDER BY o.id LIMIT {limit}", where.Parameters, ct);
+        var page = where.KeysetPage("o.id", filter.Paging.AfterGuid, filter.Paging.First);
+        var rows = await ReadAsync(db, $"SELECT {Columns}, {distance} FROM dangerous_objects o{where.Sql}{page}", where.Parameters, ct);
 
         return Connection<DangerousObject>.Page(rows, filter.Paging, o => Paging.EncodeCursor(o.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
     }

@@ -20,12 +20,10 @@ internal sealed class HazardZoneKindGraphType : EnumerationGraphType<HazardZoneK
 internal sealed class DangerousObjectLoaders(NpgsqlDataSource db)
 {
     public IDataLoaderResult<DangerousObject?> ObjectById(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, DangerousObject?>("DangerousObjectById",
-            async (keys, ct) => (await DangerousObjectDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (DangerousObject?)p.Value), null).Load(id);
+        RequestLoaders.One<Guid, DangerousObject>(ctx, "DangerousObjectById", id, (keys, ct) => DangerousObjectDb.ByIdAsync(db, keys, ct));
 
     public IDataLoaderResult<IReadOnlyList<HazardZone>> HazardZonesByObjectId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<HazardZone>>("HazardZonesByObjectId",
-            (keys, ct) => DangerousObjectDb.HazardZonesByObjectAsync(db, keys, ct), []).Load(id);
+        RequestLoaders.Many<Guid, HazardZone>(ctx, "HazardZonesByObjectId", id, (keys, ct) => DangerousObjectDb.HazardZonesByObjectAsync(db, keys, ct));
 }
 
 internal sealed class HazardZoneGraphType : ObjectGraphType<HazardZone>

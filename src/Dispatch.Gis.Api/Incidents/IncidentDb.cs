@@ -177,13 +177,8 @@ internal static class IncidentDb
 
         var countSql = $"SELECT count(*) FROM incidents i{where.Sql}";
         var countParameters = where.Parameters;
-        if (filter.Paging.AfterGuid is { } after)
-        {
-            where.Add("i.id > {0}", after);
-        }
-
-        var limit = where.Parameter(filter.Paging.First + 1);
-        var rows = await ReadAsync(db, $"SELECT {Columns} FROM incidents i{where.Sql} ORDER BY i.id LIMIT {limit}", where.Parameters, ct);
+        var page = where.KeysetPage("i.id", filter.Paging.AfterGuid, filter.Paging.First);
+        var rows = await ReadAsync(db, $"SELECT {Columns} FROM incidents i{where.Sql}{page}", where.Parameters, ct);
         return Connection<Incident>.Page(rows, filter.Paging, i => Paging.EncodeCursor(i.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 

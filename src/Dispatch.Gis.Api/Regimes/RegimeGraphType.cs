@@ -50,8 +50,7 @@ internal sealed class RegimeLoaders(NpgsqlDataSource db)
             (keys, ct) => RegimeDb.StateByKatoAsync(db, keys, ct), missing: new RegimeState(kato, null, null)).Load(kato);
 
     public IDataLoaderResult<IReadOnlyList<RegimeDeclaration>> HistoryByKato(IResolveFieldContext ctx, string kato) =>
-        RequestLoaders.Of(ctx).Get<string, IReadOnlyList<RegimeDeclaration>>("RegimeHistoryByKato",
-            (keys, ct) => RegimeDb.HistoryByKatoAsync(db, keys, ct), missing: []).Load(kato);
+        RequestLoaders.Many<string, RegimeDeclaration>(ctx, "RegimeHistoryByKato", kato, (keys, ct) => RegimeDb.HistoryByKatoAsync(db, keys, ct));
 
     public static void AddTerritoryFields(ObjectGraphType<Territory> territory, RegimeLoaders loaders)
     {

@@ -18,13 +18,8 @@ internal static class ServiceDb
         var where = Conditions(filter);
         var countSql = $"SELECT count(*) FROM duty_services s{where.Sql}";
         var countParameters = where.Parameters;
-        if (filter.Paging.After is { } after)
-        {
-            where.Add("s.code > {0}", after);
-        }
-
-        var limit = where.Parameter(filter.Paging.First + 1);
-        var rows = await ReadAsync(db, $"SELECT {ServiceSql.Columns} FROM duty_services s{where.Sql} ORDER BY s.code LIMIT {limit}", where.Parameters, ct);
+        var page = where.KeysetPage("s.code", filter.Paging.After, filter.Paging.First);
+        var rows = await ReadAsync(db, $"SELECT {ServiceSql.Columns} FROM duty_services s{where.Sql}{page}", where.Parameters, ct);
 
         return Connection<DutyService>.Page(rows, filter.Paging, s => Paging.EncodeCursor(s.Code), token => Db.CountAsync(db, countSql, countParameters, token));
     }

@@ -25,20 +25,16 @@ internal sealed class CheckResultGraphType : EnumerationGraphType<CheckResult>
 internal sealed class ServiceLoaders(NpgsqlDataSource db)
 {
     public IDataLoaderResult<DutyService?> ServiceById(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, DutyService?>("ServiceById",
-            async (keys, ct) => (await ServiceDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (DutyService?)p.Value), null).Load(id);
+        RequestLoaders.One<Guid, DutyService>(ctx, "ServiceById", id, (keys, ct) => ServiceDb.ByIdAsync(db, keys, ct));
 
     public IDataLoaderResult<IReadOnlyList<ServiceChannel>> ChannelsByServiceId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<ServiceChannel>>("ChannelsByServiceId",
-            (keys, ct) => ServiceDb.ChannelsByServiceAsync(db, keys, ct), []).Load(id);
+        RequestLoaders.Many<Guid, ServiceChannel>(ctx, "ChannelsByServiceId", id, (keys, ct) => ServiceDb.ChannelsByServiceAsync(db, keys, ct));
 
     public IDataLoaderResult<IReadOnlyList<CommsCheck>> ChecksByShiftId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<CommsCheck>>("ChecksByShiftId",
-            (keys, ct) => ServiceDb.ChecksByShiftAsync(db, keys, ct), []).Load(id);
+        RequestLoaders.Many<Guid, CommsCheck>(ctx, "ChecksByShiftId", id, (keys, ct) => ServiceDb.ChecksByShiftAsync(db, keys, ct));
 
     public IDataLoaderResult<Shift?> ShiftById(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, Shift?>("ShiftById",
-            async (keys, ct) => (await ServiceDb.ShiftByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Shift?)p.Value), null).Load(id);
+        RequestLoaders.One<Guid, Shift>(ctx, "ShiftById", id, (keys, ct) => ServiceDb.ShiftByIdAsync(db, keys, ct));
 }
 
 internal sealed class ServiceChannelGraphType : ObjectGraphType<ServiceChannel>

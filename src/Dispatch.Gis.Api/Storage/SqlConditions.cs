@@ -39,6 +39,29 @@ internal sealed class SqlConditions
         }
     }
 
+    /// <summary>
+    /// Keyset paging, the one way every list pages: rows after the cursor's key, in key order, and one row past the
+    /// page so <see cref="GraphQL.Connection{T}.Page"/> knows whether a next page exists without a second query. Add
+    /// every other condition first; the returned ORDER BY and LIMIT go after <see cref="Sql"/>.
+    /// </summary>
+    /// <param name="keys">Columns that together are unique, in order; several compare as a row, (a, b) &gt; (x, y).</param>
+    /// <param name="after">The cursor's values for those columns, or null on the first page.</param>
+    public string KeysetPage(IReadOnlyList<string> keys, IReadOnlyList<object>? after, int first, bool descending = false)
+    {
+        if (after is not null)
+        {
+            var placeholders = Enumerable.Range(0, keys.Count).Select(i => "{" + i + "}");
+            var row = keys.Count == 1 ? (keys[0], placeholders.Single()) : ($"({string.Join(", ", keys)})", $"({string.Join(", ", placeholders)})");
+            Add($"{row.Item1} {(descending ? "<" : ">")} {row.Item2}", [.. after]);
+        }
+
+        var limit = Parameter(first + 1);
+        return $" ORDER BY {string.Join(", ", keys.Select(k => descending ? k + " DESC" : k))} LIMIT {limit}";
+    }
+
+    public string KeysetPage(string key, object? after, int first, bool descending = false) =>
+        KeysetPage([key], after is null ? null : [after], first, descending);
+
     /// <summary>Adds a value and returns its placeholder ($n) for use outside WHERE (LIMIT, ORDER BY distance…).</summary>
     public string Parameter(object value)
     {

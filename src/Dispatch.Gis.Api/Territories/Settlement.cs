@@ -32,21 +32,22 @@ internal static class SettlementDb
         var countSql = $"SELECT count(*) FROM settlements s{where.Sql}";
         var countParameters = where.Parameters;
         var distance = filter.Spatial.DistanceSelect(where, "s.geom::geography");
-        if (filter.Paging.After is { } after)
+        object[]? after = null;
+        if (filter.Paging.After is { } cursor)
         {
             // Largest first; the cursor is "population:id".
-            var parts = after.Split(':');
+            var parts = cursor.Split(':');
             if (parts.Length != 2 || !int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var population)
                 || !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var id))
             {
                 throw new BadUserInputException("after is not a cursor this service issued", "after");
             }
 
-            where.Add("(s.population, s.id) < ({0}, {1})", population, id);
+            after = [population, id];
         }
 
-        var limit = where.Parameter(filter.Paging.First + 1);
-        await using var cmd = db.CreateCommand($"SELECT {Columns}, {distance} FROM settlements s{where.Sql} ORDER BY s.population DESC, s.id DESC LIMIT {limit}");
+        var page = where.KeysetPage(["s.population", "s.id"], after, filter.Paging.First, descending: true);
+        await using var cmd = db.CreateCommand($"SELECT {Columns}, {distance} FROM settlements s{where.Sql}{page}");
         cmd.Parameters.AddRange(where.Parameters);
         var rows = await ReadAsync(cmd, ct);
 

@@ -31,10 +31,10 @@ internal static class TerritoryDb
         return rows.ToDictionary(t => t.Kato);
     }
 
-    public static async Task<ILookup<string, Territory>> ByParentKatoAsync(NpgsqlDataSource db, IEnumerable<string> katos, CancellationToken ct)
+    public static async Task<IDictionary<string, IReadOnlyList<Territory>>> ByParentKatoAsync(NpgsqlDataSource db, IEnumerable<string> katos, CancellationToken ct)
     {
         var rows = await ReadAsync(db, TerritorySql.ByParentKato, [new NpgsqlParameter { Value = katos.ToArray() }], ct);
-        return rows.ToLookup(t => t.ParentKato!);
+        return rows.GroupBy(t => t.ParentKato!).ToDictionary(g => g.Key, g => (IReadOnlyList<Territory>)g.ToList());
     }
 
     /// <summary>The district a geometry lies in (a point on its surface, for areas), or null outside Kazakhstan.</summary>

@@ -16,10 +16,8 @@ internal sealed class TerritoryLoaders(NpgsqlDataSource db)
     public async Task<Territory> RequireAsync(IResolveFieldContext ctx, string kato, string argument) =>
         await TerritoryByKato(ctx, kato).GetResultAsync(ctx.CancellationToken) ?? throw new NotFoundException($"no territory with KATO {kato}", argument);
 
-    public IDataLoaderResult<IEnumerable<Territory>> TerritoriesByParentKato(IResolveFieldContext ctx, string kato) =>
-        RequestLoaders.Of(ctx).Get<string, IEnumerable<Territory>>("TerritoriesByParentKato",
-            async (keys, ct) => (await TerritoryDb.ByParentKatoAsync(db, keys, ct)).ToDictionary(g => g.Key, g => (IEnumerable<Territory>)g.ToList()),
-            missing: []).Load(kato);
+    public IDataLoaderResult<IReadOnlyList<Territory>> TerritoriesByParentKato(IResolveFieldContext ctx, string kato) =>
+        RequestLoaders.Many<string, Territory>(ctx, "TerritoriesByParentKato", kato, (keys, ct) => TerritoryDb.ByParentKatoAsync(db, keys, ct));
 
     public IDataLoaderResult<long> PopulationByKato(IResolveFieldContext ctx, string kato) =>
         RequestLoaders.Of(ctx).Get<string, long>("PopulationByKato",

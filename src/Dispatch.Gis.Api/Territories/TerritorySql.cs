@@ -80,13 +80,7 @@ internal static class TerritorySql
             return ($"SELECT count(*) FROM territories{where.Sql}", where.Parameters);
         }
 
-        if (filter.Paging.After is { } after)
-        {
-            where.Add("kato > {0}", after);
-        }
-
-        // One row beyond the page tells whether a next page exists without a second query.
-        var limit = where.Parameter(filter.Paging.First + 1);
-        return ($"SELECT {Columns} FROM territories{where.Sql} ORDER BY kato LIMIT {limit}", where.Parameters);
+        var keyset = where.KeysetPage("kato", filter.Paging.After, filter.Paging.First);
+        return ($"SELECT {Columns} FROM territories{where.Sql}{keyset}", where.Parameters);
     }
 }

@@ -25,13 +25,8 @@ internal static class UnitSql
     {
         var where = Conditions(filter);
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        if (filter.Paging.AfterGuid is { } after)
-        {
-            where.Add("u.id > {0}", after);
-        }
-
-        var limit = where.Parameter(filter.Paging.First + 1);
-        return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql} ORDER BY u.id LIMIT {limit}", where.Parameters);
+        var page = where.KeysetPage("u.id", filter.Paging.AfterGuid, filter.Paging.First);
+        return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql}{page}", where.Parameters);
     }
 
     public static (string Sql, NpgsqlParameter[] Parameters) Count(UnitFilter filter)

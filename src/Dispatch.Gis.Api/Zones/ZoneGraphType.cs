@@ -29,34 +29,29 @@ internal sealed class HazardGraphType : EnumerationGraphType<Hazard>
 internal sealed class ZoneLoaders(NpgsqlDataSource db)
 {
     public IDataLoaderResult<Zone?> ZoneById(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, Zone?>("ZoneById",
-            async (keys, ct) => (await ZoneDb.ByIdAsync(db, keys, ct)).ToDictionary(p => p.Key, p => (Zone?)p.Value), null).Load(id);
+        RequestLoaders.One<Guid, Zone>(ctx, "ZoneById", id, (keys, ct) => ZoneDb.ByIdAsync(db, keys, ct));
 
     public IDataLoaderResult<IReadOnlyList<Zone>> ZonesByIncidentId(IResolveFieldContext ctx, Guid incident) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Zone>>("ZonesByIncidentId", (keys, ct) => ZoneDb.ByIncidentAsync(db, keys, ct), []).Load(incident);
+        RequestLoaders.Many<Guid, Zone>(ctx, "ZonesByIncidentId", incident, (keys, ct) => ZoneDb.ByIncidentAsync(db, keys, ct));
 
     public IDataLoaderResult<string> GeometryById(IResolveFieldContext ctx, Guid id, double simplifyMeters) =>
         RequestLoaders.Of(ctx).Get<Guid, string>($"ZoneGeometryById:{simplifyMeters:R}",
             (keys, ct) => ZoneDb.GeometryByIdAsync(db, keys, simplifyMeters, ct), "null").Load(id);
 
     public IDataLoaderResult<IReadOnlyList<ZoneVersion>> VersionsByZoneId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<ZoneVersion>>("ZoneVersionsByZoneId", (keys, ct) => ZoneDb.VersionsByZoneAsync(db, keys, ct), []).Load(id);
+        RequestLoaders.Many<Guid, ZoneVersion>(ctx, "ZoneVersionsByZoneId", id, (keys, ct) => ZoneDb.VersionsByZoneAsync(db, keys, ct));
 
     public IDataLoaderResult<IReadOnlyList<Unit>> UnitsByZoneId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Unit>>("UnitsByZoneId",
-            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.UnitsInZones, keys, r => UnitDb.Map(r, 1), ct), []).Load(id);
+        RequestLoaders.Many<Guid, Unit>(ctx, "UnitsByZoneId", id, (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.UnitsInZones, keys, r => UnitDb.Map(r, 1), ct));
 
     public IDataLoaderResult<IReadOnlyList<DangerousObject>> DangerousObjectsByZoneId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<DangerousObject>>("DangerousObjectsByZoneId",
-            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.ObjectsInZones, keys, r => DangerousObjectDb.Map(r, 1), ct), []).Load(id);
+        RequestLoaders.Many<Guid, DangerousObject>(ctx, "DangerousObjectsByZoneId", id, (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.ObjectsInZones, keys, r => DangerousObjectDb.Map(r, 1), ct));
 
     public IDataLoaderResult<IReadOnlyList<Settlement>> SettlementsByZoneId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Settlement>>("SettlementsByZoneId",
-            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.SettlementsInZones, keys, r => SettlementDb.Map(r, 1), ct), []).Load(id);
+        RequestLoaders.Many<Guid, Settlement>(ctx, "SettlementsByZoneId", id, (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.SettlementsInZones, keys, r => SettlementDb.Map(r, 1), ct));
 
     public IDataLoaderResult<IReadOnlyList<Territory>> TerritoriesByZoneId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Of(ctx).Get<Guid, IReadOnlyList<Territory>>("TerritoriesByZoneId",
-            (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.TerritoriesOfZones, keys, r => TerritoryDb.Map(r, 1), ct), []).Load(id);
+        RequestLoaders.Many<Guid, Territory>(ctx, "TerritoriesByZoneId", id, (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.TerritoriesOfZones, keys, r => TerritoryDb.Map(r, 1), ct));
 }
 
 internal sealed class ZoneVersionGraphType : ObjectGraphType<ZoneVersion>

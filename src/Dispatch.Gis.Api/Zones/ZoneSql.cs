@@ -41,13 +41,8 @@ internal static class ZoneSql
     {
         var where = Conditions(filter);
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        if (filter.Paging.AfterGuid is { } after)
-        {
-            where.Add("z.id > {0}", after);
-        }
-
-        var limit = where.Parameter(filter.Paging.First + 1);
-        return ($"SELECT {Columns}, {distance} FROM emergency_zones z{where.Sql} ORDER BY z.id LIMIT {limit}", where.Parameters);
+        var page = where.KeysetPage("z.id", filter.Paging.AfterGuid, filter.Paging.First);
+        return ($"SELECT {Columns}, {distance} FROM emergency_zones z{where.Sql}{page}", where.Parameters);
     }
 
     public static (string Sql, NpgsqlParameter[] Parameters) Count(ZoneFilter filter)
