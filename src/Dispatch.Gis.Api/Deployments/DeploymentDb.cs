@@ -197,25 +197,11 @@ internal static class DeploymentDb
     }
 
     public static async Task<IDictionary<Guid, Deployment>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
-        (await ReadAsync(db, $"SELECT {Columns} FROM deployments d WHERE d.id = ANY($1)", ids, ct)).ToDictionary(d => d.Id);
+        (await Db.ReadAllAsync(db, $"SELECT {Columns} FROM deployments d WHERE d.id = ANY($1)", Map, ct, Db.Ids(ids))).ToDictionary(d => d.Id);
 
     public static async Task<IDictionary<Guid, IReadOnlyList<Deployment>>> ByIncidentAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
-        (await ReadAsync(db, $"SELECT {Columns} FROM deployments d WHERE d.incident_id = ANY($1) ORDER BY d.dispatched_at, d.id", ids, ct))
+        (await Db.ReadAllAsync(db, $"SELECT {Columns} FROM deployments d WHERE d.incident_id = ANY($1) ORDER BY d.dispatched_at, d.id", Map, ct, Db.Ids(ids)))
             .GroupBy(d => d.IncidentId).ToDictionary(g => g.Key, g => (IReadOnlyList<Deployment>)g.ToList());
-
-    private static async Task<List<Deployment>> ReadAsync(NpgsqlDataSource db, string sql, IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
-        var rows = new List<Deployment>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(Map(reader));
-        }
-
-        return rows;
-    }
 
     private static Deployment Map(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.IsDBNull(3) ? null : r.GetGuid(3), r.GetDateTime(4),
         r.GetDateTime(5), r.IsDBNull(6) ? null : r.GetDateTime(6), r.IsDBNull(7) ? null : r.GetDateTime(7), r.IsDBNull(8) ? null : r.GetDateTime(8),

@@ -88,25 +88,11 @@ internal static class ForceRequestDb
     }
 
     public static async Task<IDictionary<Guid, ForceRequest>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
-        (await ReadAsync(db, $"SELECT {Columns} FROM force_requests f WHERE f.id = ANY($1)", ids, ct)).ToDictionary(r => r.Id);
+        (await Db.ReadAllAsync(db, $"SELECT {Columns} FROM force_requests f WHERE f.id = ANY($1)", Map, ct, Db.Ids(ids))).ToDictionary(r => r.Id);
 
     public static async Task<IDictionary<Guid, IReadOnlyList<ForceRequest>>> ByIncidentAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
-        (await ReadAsync(db, $"SELECT {Columns} FROM force_requests f WHERE f.incident_id = ANY($1) ORDER BY f.requested_at, f.id", ids, ct))
+        (await Db.ReadAllAsync(db, $"SELECT {Columns} FROM force_requests f WHERE f.incident_id = ANY($1) ORDER BY f.requested_at, f.id", Map, ct, Db.Ids(ids)))
             .GroupBy(r => r.IncidentId).ToDictionary(g => g.Key, g => (IReadOnlyList<ForceRequest>)g.ToList());
-
-    private static async Task<List<ForceRequest>> ReadAsync(NpgsqlDataSource db, string sql, IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
-        var rows = new List<ForceRequest>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(Map(reader));
-        }
-
-        return rows;
-    }
 
     private static ForceRequest Map(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetInt32(3), r.GetString(4), r.TextOrNull(5),
         DbEnum.Parse<ForceRequestStatus>(r.GetString(6)), r.GetString(7), r.GetDateTime(8), r.TextOrNull(9), r.IsDBNull(10) ? null : r.GetDateTime(10),

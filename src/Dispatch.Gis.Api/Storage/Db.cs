@@ -13,6 +13,25 @@ internal static class Db
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>Every row of a query, mapped; the one read loop the feature *Db classes share.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct,
+        params NpgsqlParameter[] parameters)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddRange(parameters);
+        var rows = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>An array parameter of ids, for <c>= ANY($n)</c>.</summary>
+    public static NpgsqlParameter Ids(IEnumerable<Guid> ids) => new() { Value = ids.ToArray() };
+
     public static string? TextOrNull(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static NpgsqlParameter Nullable(string? value) =>

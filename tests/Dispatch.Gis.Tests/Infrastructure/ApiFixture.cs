@@ -60,10 +60,12 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Starts the service as Program does, on a free port, against the given database.</summary>
-    internal static Task<WebApplication> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null) =>
-        StartAsync(database.Service, database.Owner, settings);
+    internal static Task<WebApplication> StartAsync(TestDatabase database, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(database.Service, database.Owner, settings, configure);
 
-    internal static async Task<WebApplication> StartAsync(string connectionString, string? ownerConnectionString, IDictionary<string, string?>? settings = null)
+    internal static async Task<WebApplication> StartAsync(string connectionString, string? ownerConnectionString, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var app = DispatchApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
         {
@@ -80,6 +82,8 @@ public sealed class ApiFixture : IAsyncLifetime
             {
                 builder.Configuration.AddInMemoryCollection(settings);
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return app;
