@@ -10,6 +10,7 @@ using Dispatch.Gis.Units;
 using Dispatch.Gis.Zones;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.Regimes;
+using Dispatch.Gis.Scheduling;
 using Dispatch.Gis.Territories;
 using GraphQL;
 using GraphQL.Types;
@@ -50,6 +51,7 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<DeploymentQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }

@@ -3,6 +3,8 @@ using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.ReferenceData;
+using Dispatch.Gis.Scheduling;
+using Dispatch.Gis.Units;
 using Dispatch.Gis.Storage;
 using Serilog;
 
@@ -30,7 +32,9 @@ internal static class DispatchApp
         builder.Services.AddDispatchAuth(builder.Configuration, builder.Environment);
         builder.Services.AddDispatchEvents();
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
-        builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDispatchScheduling(builder.Configuration);
+        builder.Services.AddDispatchUnitJobs(builder.Configuration);
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.

@@ -76,6 +76,10 @@ public sealed class ApiFixture : IAsyncLifetime
                 ["Dispatch:Auth:SigningKey"] = TestSigningKey,
                 // Tests share one officer identity; only the rate-limit test asks for a small budget.
                 ["Dispatch:Auth:MutationsPerMinute"] = "100000",
+                // Quartz keeps schedulers in a process-wide registry by name: in-process instances would share one.
+                // Clustering tests run a second instance as a process of its own, under the shared name.
+                ["Dispatch:Scheduling:InstanceName"] = "dispatch-gis-test-" + Guid.NewGuid().ToString("N")[..8],
+                ["Dispatch:Scheduling:CheckinInterval"] = "00:00:01",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
             });
             if (settings is not null)

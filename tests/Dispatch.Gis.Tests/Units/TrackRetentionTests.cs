@@ -28,7 +28,7 @@ public sealed class TrackRetentionTests(ApiFixture api)
         var kept = $"unit_track_{now.AddDays(-80):yyyyMMdd}";
 
         // Act
-        var (_, dropped) = await TrackPartitionMaintenance.RunOnceAsync(owner, TimeSpan.FromDays(90), now, CancellationToken.None);
+        var (_, dropped) = await MaintainTrackPartitionsJob.RunOnceAsync(owner, TimeSpan.FromDays(90), now, CancellationToken.None);
 
         // Assert
         Assert.True(dropped >= 1);
