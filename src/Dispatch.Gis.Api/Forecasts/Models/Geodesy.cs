@@ -90,6 +90,24 @@ internal static class Geodesy
         return GeoJson.Factory.CreatePolygon(coordinates);
     }
 
+    /// <summary>The same polygon with its exterior counter-clockwise and its holes clockwise (RFC 7946 §3.1.6).</summary>
+    public static Polygon Rfc7946(Polygon polygon)
+    {
+        LinearRing Oriented(LineString ring, bool counterClockwise)
+        {
+            var coordinates = (Coordinate[])ring.Coordinates.Clone();
+            if (Orientation.IsCCW(coordinates) != counterClockwise)
+            {
+                Array.Reverse(coordinates);
+            }
+
+            return GeoJson.Factory.CreateLinearRing(coordinates);
+        }
+
+        return GeoJson.Factory.CreatePolygon(Oriented(polygon.ExteriorRing, true),
+            [.. polygon.InteriorRings.Select(r => Oriented(r, false))]);
+    }
+
     public static double ToRadians(double degrees) => degrees * Math.PI / 180;
 
     public static double ToDegrees(double radians) => radians * 180 / Math.PI;
