@@ -17,7 +17,8 @@ internal readonly record struct Kilometres
         if (!double.IsFinite(value) || value < 0 || value > Max)
         {
             throw new BadUserInputException(
-                $"{argument} must be 0–{Max:0} km; {value:G} km is longer than any valley a breach wave runs down (metres given as km?)", argument);
+                $"{argument} must be 0–{Max:0} km; {value:G} km is longer than any valley a breach wave runs down (metres given as km?)",
+                argument);
         }
 
         Value = value;
@@ -34,7 +35,15 @@ internal readonly record struct Kilometres
 /// (Храмцов 2006, Tables 3.1–3.3), L in km, h in m, V in m/s.
 /// </summary>
 internal sealed record BreachWaveRow(
-    double UpstreamDepthMetres, double RelativeBreachWidth, double BedSlope, double Ah, double Bh, double Av, double Bv, string Citation, bool Verified)
+    double UpstreamDepthMetres,
+    double RelativeBreachWidth,
+    double BedSlope,
+    double Ah,
+    double Bh,
+    double Av,
+    double Bv,
+    string Citation,
+    bool Verified)
 {
     public double HeightMetres(Kilometres distance) => Ah / Math.Sqrt(Bh + distance.Value);
 
@@ -48,7 +57,7 @@ internal sealed record BreachWaveRow(
     public TimeSpan ArrivalAfter(Kilometres distance) =>
         TimeSpan.FromSeconds(1000 / Av * (2.0 / 3) * (Math.Pow(Bv + distance.Value, 1.5) - Math.Pow(Bv, 1.5)));
 
-    /// <summary>How far the front has run after a time: the inverse of <see cref="ArrivalAfter"/>, capped at <see cref="Kilometres.Max"/>.</summary>
+    /// <summary>How far the front has run after a time: the inverse of <see cref="ArrivalAfter"/>, up to the longest valley.</summary>
     public Kilometres ReachAfter(TimeSpan time) =>
         new(Math.Min(Kilometres.Max, Math.Pow(Math.Pow(Bv, 1.5) + (1.5 * Av * time.TotalSeconds / 1000), 2.0 / 3) - Bv));
 }
@@ -95,8 +104,8 @@ internal sealed class BreachWaveTable
 
         if (h0 < 20 || h0 > 80 || b < 0.25 || i < 1e-4 || i > 1e-3)
         {
-            warnings.Add(new("OUTSIDE_BREACH_TABLE", "H0, B or i lies outside the table (H0 20–80 m, B 0.25–1, i 1e-4–1e-3): the wave is the "
-                + "nearest row's, an extrapolation"));
+            warnings.Add(new("OUTSIDE_BREACH_TABLE",
+                "H0, B or i lies outside the table (H0 20–80 m, B 0.25–1, i 1e-4–1e-3): the wave is the nearest row's, an extrapolation"));
         }
 
         return row;

@@ -5,7 +5,7 @@ namespace Dispatch.Gis.Forecasts.Models;
 /// <summary>An accidental release of a stored hazardous chemical, for the RD 52.04.253-90 forecast.</summary>
 /// <param name="Substance">Id, Russian or English name, alias or UN number in data/forecast/substances.json.</param>
 /// <param name="Source">WGS 84 lon/lat of the spill.</param>
-/// <param name="Horizons">Times after the release to forecast for, increasing, at most <see cref="ChemicalReleaseModel.HorizonLimit"/>.</param>
+/// <param name="Horizons">Times after the release, increasing, at most <see cref="ChemicalReleaseModel.HorizonLimit"/>.</param>
 /// <param name="SpillLayerMetres">Depth of the spilled liquid: <see cref="SpillLayer.Free"/> or <see cref="SpillLayer.Diked"/>.</param>
 /// <param name="CompressedGas">A store of compressed gas: the RD takes K1 = 1 and a primary cloud only.</param>
 internal sealed record ChemicalReleaseInput(
@@ -59,7 +59,9 @@ internal sealed record ChemicalReleaseForecast(
 /// <param name="TransportCapMetres">Гп = N·v, how far the front can have travelled by N.</param>
 /// <param name="DepthMetres">min(Г, Гп): the radius of the zone.</param>
 /// <param name="PossibleAreaSquareMetres">Sв = 8.72·10⁻³·Г²·φ.</param>
-/// <param name="ActualAreaSquareMetres">Sф = K8·Г²·N^0.2; the RD does not draw it (the cloud moves within the sector), so it has no shape here.</param>
+/// <param name="ActualAreaSquareMetres">
+/// Sф = K8·Г²·N^0.2; the RD does not draw it (the cloud moves within the sector), so it has no shape here.
+/// </param>
 /// <param name="Sector">The zone of possible contamination, WGS 84, counter-clockwise.</param>
 internal sealed record ChemicalHorizon(
     TimeSpan After,

@@ -94,7 +94,8 @@ internal sealed class ChemicalReleaseModel(SubstanceCatalog substances, RdTables
             // K6 = N^0.8 while the spill evaporates, T^0.8 after; the RD takes K6 "for 1 h" when T < 1 h, read here as
             // K6 = 1 (the larger, and what the SP 165 example uses at T = 0.64 h).
             k6 = t < 1 ? 1 : Math.Pow(Math.Min(n, t), 0.8);
-            qe2 = (1 - k1) * substance.K2 * substance.K3 * k4 * k5 * k6 * k7Secondary * q0 / (h * substance.DensityLiquidTonnesPerCubicMetre);
+            qe2 = (1 - k1) * substance.K2 * substance.K3 * k4 * k5 * k6 * k7Secondary * q0
+                / (h * substance.DensityLiquidTonnesPerCubicMetre);
             if (n > t)
             {
                 warnings.Add(new("PAST_EVAPORATION", $"the spill has evaporated after {TimeSpan.FromHours(t):h\\:mm}; at {after:h\\:mm} "
@@ -113,7 +114,8 @@ internal sealed class ChemicalReleaseModel(SubstanceCatalog substances, RdTables
             }
             else if (!lookup.Verified)
             {
-                warnings.Add(new("UNVERIFIED_DEPTH_ENTRY", $"the {cloud}-cloud depth reads a depth-table entry not yet verified against the RD"));
+                warnings.Add(new("UNVERIFIED_DEPTH_ENTRY",
+                    $"the {cloud}-cloud depth reads a depth-table entry not yet verified against the RD"));
             }
         }
 
@@ -136,8 +138,8 @@ internal sealed class ChemicalReleaseModel(SubstanceCatalog substances, RdTables
         var rows = substance.K7.OrderBy(r => r.TemperatureCelsius).ToArray();
         if (celsius < rows[0].TemperatureCelsius || celsius > rows[^1].TemperatureCelsius)
         {
-            warnings.Add(new("TEMPERATURE_OUTSIDE_TABLE",
-                $"{celsius:0.#} °C is outside the method's K7 table ({rows[0].TemperatureCelsius}…+{rows[^1].TemperatureCelsius} °C): the end value is used"));
+            warnings.Add(new("TEMPERATURE_OUTSIDE_TABLE", $"{celsius:0.#} °C is outside the method's K7 table "
+                + $"({rows[0].TemperatureCelsius}…+{rows[^1].TemperatureCelsius} °C): the end value is used"));
         }
 
         var t = Math.Clamp(celsius, rows[0].TemperatureCelsius, rows[^1].TemperatureCelsius);

@@ -20,11 +20,13 @@ internal sealed record DamBreakInput(
     BreachInput? Breach = null);
 
 /// <summary>The wave at one distance down the valley.</summary>
-internal sealed record WaveStation(double DistanceMetres, double HeightMetres, double SpeedMetresPerSecond, TimeSpan Arrival, double HalfWidthMetres);
+internal sealed record WaveStation(
+    double DistanceMetres, double HeightMetres, double SpeedMetresPerSecond, TimeSpan Arrival, double HalfWidthMetres);
 
 /// <param name="FrontDistanceMetres">How far down the valley line the front has run by then.</param>
 /// <param name="FloodedStrip">The valley line up to the front, widened on both sides by the half-width; WGS 84, counter-clockwise.</param>
-internal sealed record DamBreakHorizon(TimeSpan After, double FrontDistanceMetres, bool PastEndOfValley, WaveStation Front, Polygon FloodedStrip);
+internal sealed record DamBreakHorizon(
+    TimeSpan After, double FrontDistanceMetres, bool PastEndOfValley, WaveStation Front, Polygon FloodedStrip);
 
 internal sealed record DamBreakForecast(
     BreachWaveRow Row,

@@ -21,7 +21,7 @@ internal sealed class DamBreakModel(BreachWaveTable table)
     /// <summary>Even a low wave covers the river's channel and banks (a design floor for the map, not a hydraulic result).</summary>
     public const double MinHalfWidthMetres = 50;
 
-    /// <summary>A valley wider than this is a plain, where a wave spreads in two dimensions and this strip no longer describes it.</summary>
+    /// <summary>A valley wider than this is a plain: the wave spreads in two dimensions there and a strip no longer describes it.</summary>
     public const double MaxHalfWidthMetres = 20_000;
 
     /// <summary>Vertices of the valley line at most this far apart, so the half-width follows the wave as it falls.</summary>
@@ -38,7 +38,8 @@ internal sealed class DamBreakModel(BreachWaveTable table)
         var peak = input.Breach is { } breach ? PeakOutflow.Estimate(breach) : null;
         var assumptions = new List<string>
         {
-            $"flooded half-width = wave height / valley cross-slope ({crossSlope:G3}), kept within {MinHalfWidthMetres:0}–{MaxHalfWidthMetres / 1000:0} km",
+            $"flooded half-width = wave height / valley cross-slope ({crossSlope:G3}), "
+                + $"kept within {MinHalfWidthMetres:0} m – {MaxHalfWidthMetres / 1000:0} km",
         };
 
         var projection = LocalProjection.For(valley);
@@ -61,10 +62,11 @@ internal sealed class DamBreakModel(BreachWaveTable table)
             }
         }
 
-        if (results.Any(r => r.Front.HalfWidthMetres >= MaxHalfWidthMetres) || Station(row, new Kilometres(0), crossSlope).HalfWidthMetres >= MaxHalfWidthMetres)
+        // The wave is highest at the dam, so the half-width is widest there: the cap binds there first.
+        if (Station(row, new Kilometres(0), crossSlope).HalfWidthMetres >= MaxHalfWidthMetres)
         {
-            warnings.Add(new("HALF_WIDTH_CAPPED", $"the wave over this cross-slope would spread wider than {MaxHalfWidthMetres / 1000:0} km a side; "
-                + "the strip is capped there and the flooding on a plain needs a DEM"));
+            warnings.Add(new("HALF_WIDTH_CAPPED", "the wave over this cross-slope would spread wider than "
+                + $"{MaxHalfWidthMetres / 1000:0} km a side; the strip is capped there and the flooding on a plain needs a DEM"));
         }
 
         return new DamBreakForecast(row, length, peak, results, assumptions, warnings, table.Version) { CrossSlope = crossSlope };

@@ -30,7 +30,8 @@ internal static class FloodByLevel
 
             if (i > 0 && ordered[i].LevelMetres == ordered[i - 1].LevelMetres)
             {
-                throw new BadUserInputException($"two inundation zones are given for the level {ordered[i].LevelMetres:G} m", "inundationLevels");
+                throw new BadUserInputException(
+                    $"two inundation zones are given for the level {ordered[i].LevelMetres:G} m", "inundationLevels");
             }
         }
 

@@ -3,8 +3,10 @@ using NetTopologySuite.Geometries;
 namespace Dispatch.Gis.Forecasts.Models;
 
 /// <summary>A continuous release at ground level, steady for long enough to form a plume.</summary>
-/// <param name="ThresholdMilligramsPerCubicMetre">The concentration whose exceedance the footprint outlines, e.g. chlorine AEGL-2 (60 min) 2 ppm ≈ 5.8 mg/m³.</param>
-/// <param name="ReleaseDuration">How long the source emits, when known: a plume shorter than its travel time never reaches steady state.</param>
+/// <param name="ThresholdMilligramsPerCubicMetre">
+/// The concentration whose exceedance the footprint outlines, e.g. chlorine AEGL-2 (60 min) 2 ppm ≈ 5.8 mg/m³.
+/// </param>
+/// <param name="ReleaseDuration">How long the source emits, when known: a shorter release never reaches steady state.</param>
 internal sealed record PlumeInput(
     Point Source,
     double EmissionRateKilogramsPerSecond,
@@ -15,7 +17,7 @@ internal sealed record PlumeInput(
     double ThresholdMilligramsPerCubicMetre,
     TimeSpan? ReleaseDuration = null);
 
-/// <param name="Footprint">Where the ground-level concentration exceeds the threshold, WGS 84, counter-clockwise; empty when nowhere.</param>
+/// <param name="Footprint">Where the ground-level concentration exceeds the threshold, WGS 84, counter-clockwise; or empty.</param>
 /// <param name="DownwindReachMetres">Where the centreline concentration falls to the threshold.</param>
 internal sealed record PlumeFootprint(
     Polygon Footprint,
@@ -58,7 +60,8 @@ internal static class GaussianPlume
         ArgumentNullException.ThrowIfNull(input);
         var source = ModelInput.Location(input.Source, "source");
         var q = ModelInput.Positive(input.EmissionRateKilogramsPerSecond, "emissionRateKilogramsPerSecond", 1e5, "kg/s");
-        var u = ModelInput.Positive(input.WindSpeedMetresPerSecond, "windSpeedMetresPerSecond", ModelInput.MaxWindSpeedMetresPerSecond, "m/s");
+        var u = ModelInput.Positive(
+            input.WindSpeedMetresPerSecond, "windSpeedMetresPerSecond", ModelInput.MaxWindSpeedMetresPerSecond, "m/s");
         var from = ModelInput.WindDirection(input.WindFromDegrees);
         var threshold = ModelInput.Positive(input.ThresholdMilligramsPerCubicMetre, "thresholdMilligramsPerCubicMetre", 1e6, "mg/m³");
         var warnings = new List<ValidityWarning>();
@@ -135,24 +138,25 @@ internal static class GaussianPlume
 
         if (cut)
         {
-            warnings.Add(new("FOOTPRINT_CUT", $"the threshold is still exceeded {MaxReachMetres / 1000:0} km downwind; the footprint is cut there"));
+            warnings.Add(new("FOOTPRINT_CUT",
+                $"the threshold is still exceeded {MaxReachMetres / 1000:0} km downwind; the footprint is cut there"));
         }
         else if (reach > Briggs.FittedToMetres)
         {
-            warnings.Add(new("PAST_10_KM", $"the footprint reaches {reach / 1000:0.#} km; the Briggs curves are fitted to 10 km and the wind "
-                + "rarely holds its direction that long"));
+            warnings.Add(new("PAST_10_KM", $"the footprint reaches {reach / 1000:0.#} km; the Briggs curves are fitted to 10 km "
+                + "and the wind rarely holds its direction that long"));
         }
 
         if (reach < Briggs.FittedFromMetres || input.Stability is PasquillClass.E or PasquillClass.F)
         {
-            warnings.Add(new("NEAR_SOURCE", $"class {input.Stability}: within 100 m of the source the Briggs fits do not hold, and in stable "
-                + "air a dense gas hugs the ground and spreads sideways more than a passive plume"));
+            warnings.Add(new("NEAR_SOURCE", $"class {input.Stability}: within 100 m of the source the Briggs fits do not hold, "
+                + "and in stable air a dense gas hugs the ground and spreads sideways more than a passive plume"));
         }
 
         if (input.ReleaseDuration is { } duration && TimeSpan.FromSeconds(reach / u) > duration)
         {
-            warnings.Add(new("NOT_STEADY", $"the release lasts {duration} but the plume takes {TimeSpan.FromSeconds(reach / u):h\\:mm} to reach "
-                + $"{reach / 1000:0.#} km: the steady-state footprint overstates its reach"));
+            warnings.Add(new("NOT_STEADY", $"the release lasts {duration} but the plume takes {TimeSpan.FromSeconds(reach / u):h\\:mm} "
+                + $"to reach {reach / 1000:0.#} km: the steady-state footprint overstates its reach"));
         }
     }
 }

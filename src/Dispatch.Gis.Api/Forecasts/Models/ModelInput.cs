@@ -48,14 +48,16 @@ internal static class ModelInput
 
         if (!double.IsFinite(point.X) || !double.IsFinite(point.Y) || Math.Abs(point.X) > 180 || Math.Abs(point.Y) > 85)
         {
-            throw new BadUserInputException($"{argument} must be WGS 84 lon/lat with |lon| ≤ 180 and |lat| ≤ 85; got ({point.X:G}, {point.Y:G})", argument);
+            throw new BadUserInputException(
+                $"{argument} must be WGS 84 lon/lat with |lon| ≤ 180 and |lat| ≤ 85; got ({point.X:G}, {point.Y:G})", argument);
         }
 
         return point;
     }
 
     /// <summary>Horizons after the start of the event: at least one, each later than the one before, none past the model's limit.</summary>
-    public static IReadOnlyList<TimeSpan> Horizons(IReadOnlyList<TimeSpan>? horizons, TimeSpan limit, string why, string argument = "horizons")
+    public static IReadOnlyList<TimeSpan> Horizons(
+        IReadOnlyList<TimeSpan>? horizons, TimeSpan limit, string why, string argument = "horizons")
     {
         if (horizons is null || horizons.Count == 0)
         {

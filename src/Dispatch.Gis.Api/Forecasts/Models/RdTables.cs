@@ -51,7 +51,8 @@ internal sealed class RdTables
         using var coefficients = File.OpenRead(Path.Combine(directory, "rd-coefficients.json"));
         return new RdTables(
             JsonSerializer.Deserialize<DepthFile>(depths, Options) ?? throw new InvalidOperationException("depth-table.json is empty"),
-            JsonSerializer.Deserialize<CoefficientFile>(coefficients, Options) ?? throw new InvalidOperationException("rd-coefficients.json is empty"));
+            JsonSerializer.Deserialize<CoefficientFile>(coefficients, Options)
+                ?? throw new InvalidOperationException("rd-coefficients.json is empty"));
     }
 
     /// <summary>
@@ -79,7 +80,8 @@ internal sealed class RdTables
         var high = InColumn(_columns[upper], equivalentTonnes);
         var share = (wind - _columns[lower].WindSpeedMetresPerSecond)
             / (_columns[upper].WindSpeedMetresPerSecond - _columns[lower].WindSpeedMetresPerSecond);
-        return new TableLookup(low.Value + (share * (high.Value - low.Value)), low.InsideTable && high.InsideTable, low.Verified && high.Verified);
+        return new TableLookup(
+            low.Value + (share * (high.Value - low.Value)), low.InsideTable && high.InsideTable, low.Verified && high.Verified);
     }
 
     private TableLookup InColumn(DepthColumn column, double q)
@@ -142,7 +144,8 @@ internal sealed class RdTables
 
     private sealed record DepthFile(string Version, List<double> EquivalentQuantitiesTonnes, List<DepthColumn> Columns);
 
-    private sealed record DepthColumn(double WindSpeedMetresPerSecond, List<double> DepthsKm, List<double> VerifiedQuantitiesTonnes, bool Verified)
+    private sealed record DepthColumn(
+        double WindSpeedMetresPerSecond, List<double> DepthsKm, List<double> VerifiedQuantitiesTonnes, bool Verified)
     {
         public bool IsVerified(double quantity) => Verified || VerifiedQuantitiesTonnes.Contains(quantity);
     }

@@ -59,12 +59,13 @@ internal static class SolarClock
             : utc - lastSunset.Value < TwoHours ? DayPeriod.Evening : DayPeriod.Night;
     }
 
-    /// <summary>Sunrise and sunset (UTC) of the solar day that begins near the given UTC date; null when the sun neither rises nor sets.</summary>
+    /// <summary>Sunrise and sunset (UTC) of the solar day near the given UTC date; null when the sun neither rises nor sets.</summary>
     public static (DateTime Sunrise, DateTime Sunset)? Events(DateTime utcDate, double longitude, double latitude)
     {
         var (equationOfTimeMinutes, declination) = Sun(utcDate.AddHours(12));
         var phi = Geodesy.ToRadians(latitude);
-        var cosHourAngle = (Math.Cos(Geodesy.ToRadians(90.833)) / (Math.Cos(phi) * Math.Cos(declination))) - (Math.Tan(phi) * Math.Tan(declination));
+        var cosHourAngle = (Math.Cos(Geodesy.ToRadians(90.833)) / (Math.Cos(phi) * Math.Cos(declination)))
+            - (Math.Tan(phi) * Math.Tan(declination));
         if (cosHourAngle is > 1 or < -1)
         {
             return null;

@@ -107,7 +107,12 @@ internal static class WeatherInputs
         var stability = overcastCases.SelectMany(o => snowCases.Select(s => StabilityTable.Lookup(wind, period, o, s))).Min();
         assumptions.Add($"stability {stability} from the method's table: {period.ToString().ToLowerInvariant()}, {wind:0.#} m/s"
             + (input.CloudCoverOktas is null ? ", cloud not known (the worse case taken)" : $", {input.CloudCoverOktas}/8 cloud")
-            + (input.SnowCover is null ? ", snow cover not known (the worse case taken)" : input.SnowCover.Value ? ", snow cover" : ", no snow cover"));
+            + input.SnowCover switch
+            {
+                null => ", snow cover not known (the worse case taken)",
+                true => ", snow cover",
+                false => ", no snow cover",
+            });
         return stability;
     }
 }
