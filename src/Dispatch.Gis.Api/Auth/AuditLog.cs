@@ -55,12 +55,13 @@ internal static class AuditLog
     public static NpgsqlBatchCommand InsertCommand(AuditEntry entry, AuditOutcome outcome, string? errorCode)
     {
         var cmd = new NpgsqlBatchCommand(Insert);
+        var arguments = SafeStrings(entry.Arguments.DeepClone())!.ToJsonString();
         cmd.Parameters.Add(Text(entry.Subject));
         cmd.Parameters.Add(Text(entry.ActorName));
         cmd.Parameters.Add(Text(entry.Role is { } role ? DbEnum.Text(role) : null));
         cmd.Parameters.Add(Text(entry.ServiceId));
         cmd.Parameters.Add(Text(entry.Operation));
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = entry.Arguments.ToJsonString() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = arguments });
         cmd.Parameters.Add(Text(DbEnum.Text(outcome)));
         cmd.Parameters.Add(Text(errorCode));
         cmd.Parameters.Add(Text(entry.TerritoryKato));
@@ -78,7 +79,65 @@ internal static class AuditLog
         entry.Written = true;
     }
 
-    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)SafeText(value) ?? DBNull.Value };
+
+    /// <summary>
+    /// Any text, storable: PostgreSQL text and jsonb cannot hold U+0000, and a lone surrogate is not valid UTF-8. The
+    /// audit row must be written whatever the caller sent, so these are replaced by visible stand-ins (U+2400 SYMBOL
+    /// FOR NULL, U+FFFD), never dropped.
+    /// </summary>
+    internal static string? SafeText(string? value)
+    {
+        if (value is null || !ControlCharacters.IsBad(value))
+        {
+            return value;
+        }
+
+        var safe = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                safe.Append(c).Append(value[++i]);
+            }
+            else
+            {
+                safe.Append(c == '\0' ? '\u2400' : char.IsSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+
+        return safe.ToString();
+    }
+
+    private static JsonNode? SafeStrings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj.ToList())
+                {
+                    obj.Remove(key);
+                    copy[SafeText(key)!] = SafeStrings(value);
+                }
+
+                return copy;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var item = array[i];
+                    array[i] = null;
+                    array[i] = SafeStrings(item);
+                }
+
+                return array;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                return JsonValue.Create(SafeText(text));
+            default:
+                return node;
+        }
+    }
 
     /// <summary>Arguments as given, minus anything that looks like a secret, capped in size.</summary>
     internal static JsonObject Sanitise(IDictionary<string, ArgumentValue>? arguments)

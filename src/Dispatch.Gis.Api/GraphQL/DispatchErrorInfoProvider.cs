@@ -8,10 +8,13 @@ using GraphQLParser.Exceptions;
 namespace Dispatch.Gis.GraphQL;
 
 /// <summary>
-/// Gives every error one stable <c>extensions.code</c> from <see cref="ErrorCodes"/>. GraphQL.NET's own,
-/// finer code (e.g. FIELDS_ON_CORRECT_TYPE) stays available as <c>extensions.detail</c>.
+/// Gives every error one stable <c>extensions.code</c> from <see cref="ErrorCodes"/>. In Development GraphQL.NET's own,
+/// finer code (e.g. FIELDS_ON_CORRECT_TYPE) is added as <c>extensions.detail</c> and exception details are shown;
+/// elsewhere neither, since both describe the implementation to whoever probes it. Field suggestions ("Did you mean
+/// …?") are removed from messages unless <paramref name="suggestFields"/>: they map the schema for a caller who may
+/// not read it.
 /// </summary>
-internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : ErrorInfoProvider(new ErrorInfoProviderOptions
+internal sealed partial class DispatchErrorInfoProvider(bool exposeExceptionDetails, bool suggestFields = true) : ErrorInfoProvider(new ErrorInfoProviderOptions
 {
     ExposeExceptionDetails = exposeExceptionDetails,
     ExposeCode = false,
@@ -41,15 +44,18 @@ internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : E
             extensions["traceId"] = traceId;
         }
 
-        if (executionError.Code is { } detail && detail != code)
+        if (exposeExceptionDetails && executionError.Code is { } detail && detail != code)
         {
             extensions["detail"] = detail;
         }
 
-        info.Message = message;
+        info.Message = suggestFields ? message : Suggestion().Replace(message, "");
         info.Extensions = extensions;
         return info;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*Did you mean [^?]*\?")]
+    private static partial System.Text.RegularExpressions.Regex Suggestion();
 
     internal static (string Code, string Message, string? Argument) Classify(ExecutionError error)
     {
@@ -63,6 +69,10 @@ internal sealed class DispatchErrorInfoProvider(bool exposeExceptionDetails) : E
         return error switch
         {
             SyntaxError or { InnerException: GraphQLSyntaxErrorException } => (ErrorCodes.ParseFailed, error.Message, null),
+            // A document nested past the parser's depth limit (30,000 brackets in an argument) does not parse.
+            { InnerException: GraphQLMaxDepthExceededException } => (ErrorCodes.ParseFailed, "the document is nested too deeply to parse", null),
+            ControlCharacters.Error refused => (ErrorCodes.BadUserInput, error.Message, refused.Argument),
+            IntrospectionGate.Error => (error.Code!, error.Message, null),
             ComplexityError or TimeoutError => (ErrorCodes.QueryTooComplex, error.Message, null),
             InvalidVariableError or ArgumentsOfCorrectTypeError or OperationTypeAllowed.Error => (ErrorCodes.BadUserInput, error.Message, null),
             ValidationError => (ErrorCodes.ValidationFailed, error.Message, null),

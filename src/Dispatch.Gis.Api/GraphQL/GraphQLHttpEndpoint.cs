@@ -60,6 +60,8 @@ internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGrap
         // A token that fails validation must not quietly become an anonymous request.
         if (http.Request.Headers.Authorization.Count > 0 && http.User.Identity?.IsAuthenticated != true)
         {
+            await executor.AuditRefusedAsync(request, http.Connection.RemoteIpAddress?.ToString(),
+                System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier, ErrorCodes.Unauthenticated);
             http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             await WriteAsync(http, mediaType, StatusCodes.Status401Unauthorized,
                 GraphQLRequestExecutor.RequestError(ErrorCodes.Unauthenticated, "the access token is invalid or expired"), ct);

@@ -28,6 +28,19 @@ internal sealed class GraphQLLimits
     /// </summary>
     public int MaxParallelResolvers { get; set; } = 4;
 
+    /// <summary>Who may introspect the schema (__schema, __type): Everyone, Authenticated callers, or no one (Off).</summary>
+    public IntrospectionAccess Introspection { get; set; } = IntrospectionAccess.Authenticated;
+
+    /// <summary>"Did you mean …?" in validation messages; they map the schema for whoever probes it.</summary>
+    public bool FieldSuggestions { get; set; }
+
     /// <summary>Operations (subscriptions included) one WebSocket may run at once.</summary>
     public int MaxOperationsPerConnection { get; set; } = 100;
+}
+
+internal enum IntrospectionAccess
+{
+    Everyone,
+    Authenticated,
+    Off,
 }

@@ -18,7 +18,7 @@ internal enum GraphQLTransport
 
 /// <summary>The one path every transport runs a request through: size limit, transport rules, timeout.</summary>
 internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits, IOptions<AuthOptions> auth,
-    InternalErrors internalErrors)
+    InternalErrors internalErrors, RefusedMutations refused)
 {
     public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
         ClaimsPrincipal? user, string? clientAddress, string traceId, CancellationToken ct)
@@ -34,7 +34,25 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
                 $"the query document has {request.Query.Length} characters; the limit is {limits.Value.MaxDocumentLength}");
         }
 
-        return await executer.ExecuteAsync(new ExecutionOptions
+        var caller = Caller.From(user, auth.Value.AllowAnonymousRead);
+        if (ControlCharacters.FindInVariables(request.Variables) is { } path)
+        {
+            var bad = new BadUserInputException($"{path} holds a control character or a broken surrogate; text may hold tabs and line breaks only", path);
+            await refused.AuditAsync(request, caller, clientAddress, traceId, ErrorCodes.BadUserInput, CancellationToken.None);
+            return new ExecutionResult { Executed = false, Errors = [new ExecutionError(bad.Message, bad) { Code = ErrorCodes.BadUserInput }] };
+        }
+
+        var rules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)).Append(ControlCharacters.Instance);
+        if (limits.Value.Introspection == IntrospectionAccess.Off)
+        {
+            rules = rules.Append(IntrospectionGate.Closed);
+        }
+        else if (limits.Value.Introspection == IntrospectionAccess.Authenticated && !caller.IsAuthenticated)
+        {
+            rules = rules.Append(IntrospectionGate.LogInFirst);
+        }
+
+        var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
             OperationName = request.OperationName,
@@ -44,18 +62,28 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             User = user,
             UserContext = new RequestContext
             {
-                Caller = Caller.From(user, auth.Value.AllowAnonymousRead),
+                Caller = caller,
                 ClientAddress = clientAddress,
                 TraceId = traceId,
             },
             CancellationToken = ct,
             Timeout = limits.Value.ExecutionTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
-            ValidationRules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)),
+            ValidationRules = rules,
             UnhandledExceptionDelegate = internalErrors.HandleAsync,
             MaxParallelExecutionCount = limits.Value.MaxParallelResolvers,
         });
+        if (!result.Executed && result.Errors is { Count: > 0 } errors)
+        {
+            await refused.AuditAsync(request, caller, clientAddress, traceId, DispatchErrorInfoProvider.Classify(errors[0]).Code, CancellationToken.None);
+        }
+
+        return result;
     }
+
+    /// <summary>A request refused before it could run (a token that fails validation): audited when it is a mutation.</summary>
+    public Task AuditRefusedAsync(GraphQLRequest request, string? clientAddress, string traceId, string code) =>
+        refused.AuditAsync(request, Caller.Anonymous(publicRead: false), clientAddress, traceId, code, CancellationToken.None);
 
     public static ExecutionResult RequestError(string code, string message) =>
         new() { Executed = false, Errors = [new ExecutionError(message) { Code = code }] };

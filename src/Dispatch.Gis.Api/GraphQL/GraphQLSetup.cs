@@ -51,6 +51,7 @@ internal static class GraphQLSetup
         services.AddScoped<RequestLoaders>();
         services.AddScoped<OperationFlowControl>();
         services.AddSingleton<InternalErrors>();
+        services.AddSingleton<Auth.RefusedMutations>();
         services.AddSingleton<GraphQLRequestExecutor>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<GraphQLWebSocketEndpoint>();
@@ -62,7 +63,7 @@ internal static class GraphQLSetup
             .AddSchema<DispatchSchema>()
             .AddGraphTypes(typeof(DispatchSchema).Assembly)
             .AddSystemTextJson(json => json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping) // names are Kazakh and Russian; the response is JSON, never HTML
-            .AddErrorInfoProvider(new DispatchErrorInfoProvider(environment.IsDevelopment()))
+            .AddErrorInfoProvider(new DispatchErrorInfoProvider(environment.IsDevelopment(), limits.FieldSuggestions))
             .AddComplexityAnalyzer(c =>
             {
                 c.MaxDepth = limits.MaxDepth;

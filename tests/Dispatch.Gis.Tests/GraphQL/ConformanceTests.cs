@@ -13,7 +13,7 @@ public sealed class ConformanceTests(ApiFixture api, ITestOutputHelper output)
     [Fact]
     public async Task GraphQL_over_HTTP_audit_passes_every_MUST()
     {
-        var (exitCode, lines) = await RunNodeAsync("http-audit.mjs");
+        var (exitCode, lines) = await RunNodeAsync("http-audit.mjs", api.OfficerToken);
 
         Assert.True(exitCode == 0, string.Join('\n', lines.Where(l => l.Contains("\"error\"", StringComparison.Ordinal))));
         // The two legacy SHOULDs the README lists are the only ones allowed to warn.
