@@ -35,7 +35,7 @@ internal sealed class HazardZoneGraphType : ObjectGraphType<HazardZone>
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
         Field<NonNullGraphType<HazardZoneKindGraphType>>("kind").Resolve(ctx => ctx.Source.Kind);
         Field(x => x.Name);
-        Field<NonNullGraphType<GeometryGraphType>>("geometry").Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
+        Field<NonNullGraphType<GeometryGraphType>>("geometry").Costing(Costs.Shape).Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
         Field(x => x.Basis, nullable: true);
     }
 }
@@ -53,7 +53,7 @@ internal sealed class DangerousObjectGraphType : ObjectGraphType<DangerousObject
         Field(x => x.ObjectKind);
         Field(x => x.Operator, nullable: true);
         Field(x => x.CapacityMw, nullable: true);
-        Field<GeometryGraphType>("geometry").Description("Null when the source location is known to be wrong (see locationNote).")
+        Field<GeometryGraphType>("geometry").Description("Null when the source location is known to be wrong (see locationNote).").Costing(Costs.Shape)
             .Resolve(ctx => ctx.Source.Geometry);
         Field(x => x.LocationNote, nullable: true);
         Field<NonNullGraphType<JsonGraphType>>("substances").Description("[{name, unNumber, casNumber, quantityTonnes, state}]").Resolve(ctx => ctx.Source.Substances);
@@ -61,7 +61,7 @@ internal sealed class DangerousObjectGraphType : ObjectGraphType<DangerousObject
         Field(x => x.TerritoryKato, nullable: true);
         Field(x => x.Source);
         Field<FloatGraphType>("distanceMeters").Resolve(ctx => ctx.Source.DistanceMeters);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HazardZoneGraphType>>>>("hazardZones")
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HazardZoneGraphType>>>>("hazardZones").Costing(Costs.Shape)
             .Resolve(ctx => loaders.HazardZonesByObjectId(ctx, ctx.Source.Id));
     }
 }

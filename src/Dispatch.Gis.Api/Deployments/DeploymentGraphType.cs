@@ -42,7 +42,7 @@ internal sealed class DeploymentGraphType : ObjectGraphType<Deployment>
         Field<JsonGraphType>("vehicles").Description("Reported composition: [{type, count}].")
             .Resolve(ctx => ctx.Source.VehiclesJson is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement : (object?)null);
         Field(x => x.DispatchedBy);
-        Field<NonNullGraphType<AvlCheckGraphType>>("avlCheck").Resolve(ctx => loaders.AvlCheckByDeploymentId(ctx, ctx.Source.Id));
+        Field<NonNullGraphType<AvlCheckGraphType>>("avlCheck").Costing(Costs.Scan).Resolve(ctx => loaders.AvlCheckByDeploymentId(ctx, ctx.Source.Id));
     }
 }
 

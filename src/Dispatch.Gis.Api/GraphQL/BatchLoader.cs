@@ -82,13 +82,32 @@ internal sealed class BatchLoader<TKey, T>(Func<IReadOnlyList<TKey>, Cancellatio
 }
 
 /// <summary>The loaders of one request (scoped), so cached rows never leak between requests or users.</summary>
-internal sealed class RequestLoaders
+internal sealed class RequestLoaders(Microsoft.Extensions.Options.IOptions<GraphQLLimits> limits)
 {
     private readonly ConcurrentDictionary<string, object> _loaders = new();
+    private int _roundTrips;
 
     public BatchLoader<TKey, T> Get<TKey, T>(string name, Func<IReadOnlyList<TKey>, CancellationToken, Task<IDictionary<TKey, T>>> fetch, T missing)
         where TKey : notnull =>
-        (BatchLoader<TKey, T>)_loaders.GetOrAdd(name, _ => new BatchLoader<TKey, T>(fetch, missing));
+        (BatchLoader<TKey, T>)_loaders.GetOrAdd(name, _ => new BatchLoader<TKey, T>((keys, ct) =>
+        {
+            SpendRoundTrip();
+            return fetch(keys, ct);
+        }, missing));
+
+    /// <summary>
+    /// Counts one trip to the database for this request (a root field, a batch of a relation), refusing the ones past
+    /// <see cref="GraphQLLimits.MaxDatabaseRoundTrips"/>: a document of a thousand aliases gets the first answers and
+    /// QUERY_TOO_COMPLEX for the rest, instead of a thousand queries.
+    /// </summary>
+    public void SpendRoundTrip()
+    {
+        var max = limits.Value.MaxDatabaseRoundTrips;
+        if (Interlocked.Increment(ref _roundTrips) > max)
+        {
+            throw new DispatchException(ErrorCodes.QueryTooComplex, $"this request needs more than {max} database round trips (Dispatch:GraphQL:MaxDatabaseRoundTrips); split it");
+        }
+    }
 
     /// <summary>Forgets everything loaded so far: after a write, what this request read before is stale.</summary>
     public void Clear() => _loaders.Clear();

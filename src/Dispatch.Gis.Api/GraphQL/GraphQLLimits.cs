@@ -28,6 +28,12 @@ internal sealed class GraphQLLimits
     /// </summary>
     public int MaxParallelResolvers { get; set; } = 4;
 
+    /// <summary>Trips to the database one request may make: its root fields plus one per batch of each relation.</summary>
+    public int MaxDatabaseRoundTrips { get; set; } = 200;
+
+    /// <summary>Bytes of one response (HTTP body, or one WebSocket message); past it the response is an error.</summary>
+    public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Who may introspect the schema (__schema, __type): Everyone, Authenticated callers, or no one (Off).</summary>
     public IntrospectionAccess Introspection { get; set; } = IntrospectionAccess.Authenticated;
 

@@ -62,6 +62,11 @@ internal static class RootFieldGuard
             if (auditDb is null)
             {
                 request.Caller.RequireRole(roles, operation);
+                if (!operation.StartsWith("__", StringComparison.Ordinal))
+                {
+                    RequestLoaders.Of(context).SpendRoundTrip();
+                }
+
                 return await inner.ResolveAsync(context);
             }
 

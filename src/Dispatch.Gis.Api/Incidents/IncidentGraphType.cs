@@ -53,6 +53,7 @@ internal sealed class IncidentGraphType : ObjectGraphType<Incident>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Deployments.ForceRequestGraphType>>>>("forceRequests").Resolve(ctx => deployments.ForceRequestsByIncidentId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ZoneGraphType>>>>("zones").Resolve(ctx => zones.ZonesByIncidentId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EventGraphType>>>>("timeline").Description("Every event about the incident, in order, with who and when.")
+            .Costing(Costs.Scan)
             .Resolve(ctx => loaders.TimelineByIncidentId(ctx, ctx.Source.Id));
     }
 }

@@ -49,10 +49,12 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
         Field<AdminCentreGraphType>("adminCentre").Description("Administrative centre; regions only.").Resolve(ctx => ctx.Source.AdminCentre);
         Field<NonNullGraphType<LongGraphType>>("population")
             .Description("Sum of the populations of the reference settlements (GeoNames places of 15,000 or more) inside; not a census total.")
+            .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.PopulationByKato(ctx, ctx.Source.Kato));
         Field<NonNullGraphType<GeometryGraphType>>("geometry")
             .Description("Boundary as GeoJSON MultiPolygon, optionally simplified for display.")
             .Argument<FloatGraphType>("simplifyMeters", "Simplification tolerance in metres; 0 or absent returns the full boundary.")
+            .CostingBoundary()
             .Resolve(ctx =>
             {
                 var tolerance = ctx.GetArgument<double?>("simplifyMeters") ?? 0;

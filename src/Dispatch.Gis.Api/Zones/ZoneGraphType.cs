@@ -60,10 +60,10 @@ internal sealed class ZoneVersionGraphType : ObjectGraphType<ZoneVersion>
     {
         Name = "ZoneVersion";
         Field(x => x.Version);
-        Field<NonNullGraphType<GeometryGraphType>>("geometry").Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
-        Field<GeometryGraphType>("areaAdded").Description("What this version added to the previous one.")
+        Field<NonNullGraphType<GeometryGraphType>>("geometry").Costing(Costs.Shape).Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
+        Field<GeometryGraphType>("areaAdded").Description("What this version added to the previous one.").Costing(Costs.Shape)
             .Resolve(ctx => ctx.Source.AreaAddedJson is { } json ? GeoJson.Parse(json) : null);
-        Field<GeometryGraphType>("areaRemoved").Description("What this version took away from the previous one.")
+        Field<GeometryGraphType>("areaRemoved").Description("What this version took away from the previous one.").Costing(Costs.Shape)
             .Resolve(ctx => ctx.Source.AreaRemovedJson is { } json ? GeoJson.Parse(json) : null);
         Field(x => x.AreaAddedKm2);
         Field(x => x.AreaRemovedKm2);
@@ -94,19 +94,26 @@ internal sealed class ZoneGraphType : ObjectGraphType<Zone>
         Field<FloatGraphType>("distanceMeters").Resolve(ctx => ctx.Source.DistanceMeters);
         Field<NonNullGraphType<GeometryGraphType>>("geometry")
             .Argument<FloatGraphType>("simplifyMeters")
+            .Costing(Costs.Shape)
             .Resolve(ctx => loaders.GeometryById(ctx, ctx.Source.Id, SimplifyMeters(ctx)).Then(GeoJson.Parse));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ZoneVersionGraphType>>>>("versions").Description("Newest first.")
+            .Costing(Costs.RowsWithShapes)
             .Resolve(ctx => loaders.VersionsByZoneId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UnitGraphType>>>>("units").Description("Units now inside.")
+            .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.UnitsByZoneId(ctx, ctx.Source.Id).Then(list => list.Where(u => ctx.Caller().Scope.Covers(u.TerritoryKato)).ToList()));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DangerousObjectGraphType>>>>("dangerousObjects").Description("Dangerous objects inside.")
+            .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.DangerousObjectsByZoneId(ctx, ctx.Source.Id).Then(list => list.Where(o => ctx.Caller().Scope.Covers(o.TerritoryKato)).ToList()));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SettlementGraphType>>>>("settlements").Description("Settlements inside, largest first.")
+            .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.SettlementsByZoneId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<LongGraphType>>("population").Description("People in the settlements inside (places of 15,000 or more only).")
+            .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.SettlementsByZoneId(ctx, ctx.Source.Id).Then(list => list.Sum(s => (long)s.Population)));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TerritoryGraphType>>>>("territories").Description("Every territory the zone touches.")
             .Argument<TerritoryLevelGraphType>("level")
+            .Costing(Costs.SpatialJoin)
             .Resolve(ctx =>
             {
                 var level = ctx.GetArgument<TerritoryLevel?>("level");

@@ -19,8 +19,7 @@ internal static class ZoneSql
     public const string Geography = "z.geom::geography";
 
     public const string Columns = """
-        z.id, z.kind, z.name, z.hazard, z.status, z.version, z.territory_kato, z.incident_id, z.created_by, z.created_at, z.updated_at,
-        ST_Area(z.geom::geography) / 1e6
+        z.id, z.kind, z.name, z.hazard, z.status, z.version, z.territory_kato, z.incident_id, z.created_by, z.created_at, z.updated_at, z.area_km2
         """;
 
     public const string ById = $"SELECT {Columns}, NULL::float8 FROM emergency_zones z WHERE z.id = ANY($1)";
@@ -31,8 +30,7 @@ internal static class ZoneSql
         """;
 
     public const string VersionsByZone = """
-        SELECT zone_id, version, ST_AsGeoJSON(geom, 7), ST_AsGeoJSON(area_added, 7), ST_AsGeoJSON(area_removed, 7),
-               coalesce(ST_Area(area_added::geography) / 1e6, 0), coalesce(ST_Area(area_removed::geography) / 1e6, 0),
+        SELECT zone_id, version, ST_AsGeoJSON(geom, 7), ST_AsGeoJSON(area_added, 7), ST_AsGeoJSON(area_removed, 7), area_added_km2, area_removed_km2,
                note, changed_by, changed_at
         FROM emergency_zone_versions WHERE zone_id = ANY($1) ORDER BY zone_id, version DESC
         """;
@@ -92,7 +90,7 @@ internal static class ZoneSql
         INSERT INTO emergency_zone_versions (zone_id, version, geom, area_added, area_removed, note, changed_by)
         SELECT $1, $2, ST_Multi($3), nullif_empty(ST_Difference(ST_Multi($3), prev)), nullif_empty(ST_Difference(prev, ST_Multi($3))), $5, $6
         FROM (SELECT $4::geometry AS prev) p
-        RETURNING coalesce(ST_Area(area_added::geography) / 1e6, 0), coalesce(ST_Area(area_removed::geography) / 1e6, 0)
+        RETURNING area_added_km2, area_removed_km2
         """;
 
     public const string UnitsInZones = $"""
