@@ -32,12 +32,12 @@ internal sealed class DispatchSchema : Schema
 /// <summary>The root types; each feature contributes its fields so the roots stay a table of contents.</summary>
 internal sealed class QueryType : ObjectGraphType
 {
-    public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
+    public QueryType(NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging,
         SpatialArguments spatial, ServiceLoaders services, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones,
         IncidentLoaders incidents, IOptions<IncidentOptions> incidentOptions, CallerQuotas quotas, ILogger<QueryType> logger)
     {
         Name = "Query";
-        TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
+        TerritoryQueries.AddTo(this, db, territoryLoaders, paging, spatial);
         SettlementQueries.AddTo(this, db, spatial, paging);
         ServiceQueries.AddTo(this, db, services, paging);
         UnitQueries.AddTo(this, db, units, spatial, paging);

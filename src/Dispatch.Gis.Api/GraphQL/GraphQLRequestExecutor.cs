@@ -33,7 +33,13 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
                 $"the query document has {request.Query.Length} characters; the limit is {limits.Value.MaxDocumentLength}");
         }
 
-        return await executer.ExecuteAsync(new ExecutionOptions
+        var context = new RequestContext
+        {
+            Caller = Caller.From(user, auth.Value.AllowAnonymousRead),
+            ClientAddress = clientAddress,
+            TraceId = traceId,
+        };
+        var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
             OperationName = request.OperationName,
@@ -41,17 +47,14 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             Extensions = request.Extensions,
             RequestServices = services,
             User = user,
-            UserContext = new RequestContext
-            {
-                Caller = Caller.From(user, auth.Value.AllowAnonymousRead),
-                ClientAddress = clientAddress,
-                TraceId = traceId,
-            },
+            UserContext = context,
             CancellationToken = ct,
             Timeout = limits.Value.ExecutionTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
-            ValidationRules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)),
+            ValidationRules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)).Append(VariableArguments.Instance),
         });
+        VariableArguments.NameArguments(result, context);
+        return result;
     }
 
     public static ExecutionResult RequestError(string code, string message) =>

@@ -2,6 +2,7 @@ using Dispatch.Gis.Auth;
 using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Http;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
 using Serilog;
@@ -30,12 +31,14 @@ internal static class DispatchApp
         builder.Services.AddDispatchAuth(builder.Configuration, builder.Environment);
         builder.Services.AddDispatchEvents();
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
+        builder.Services.AddDispatchHttp(builder.Configuration);
         builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.
         app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
         app.UseWebSockets();
+        app.UseDispatchHttp();
         app.UseAuthentication();
         app.MapDispatchHealth();
         app.MapDispatchGraphQL();

@@ -32,7 +32,9 @@ internal static class SettlementDb
         var countSql = $"SELECT count(*) FROM settlements s{where.Sql}";
         var countParameters = where.Parameters;
         var distance = filter.Spatial.DistanceSelect(where, "s.geom::geography");
-        if (filter.Paging.After is { } after)
+        var order = filter.Spatial.DistanceOrder(where, "s.geom::geography", "s.id", filter.Paging,
+            s => long.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+        if (order is null && filter.Paging.After is { } after)
         {
             // Largest first; the cursor is "population:id".
             var parts = after.Split(':');
@@ -46,11 +48,13 @@ internal static class SettlementDb
         }
 
         var limit = where.Parameter(filter.Paging.First + 1);
-        await using var cmd = db.CreateCommand($"SELECT {Columns}, {distance} FROM settlements s{where.Sql} ORDER BY s.population DESC, s.id DESC LIMIT {limit}");
+        await using var cmd = db.CreateCommand($"SELECT {Columns}, {distance} FROM settlements s{where.Sql} {order ?? "ORDER BY s.population DESC, s.id DESC"} LIMIT {limit}");
         cmd.Parameters.AddRange(where.Parameters);
         var rows = await ReadAsync(cmd, ct);
 
-        return Connection<Settlement>.Page(rows, filter.Paging, s => Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Population}:{s.Id}")),
+        return Connection<Settlement>.Page(rows, filter.Paging, s => filter.Spatial.ByDistance
+                ? filter.Spatial.CursorOf(s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.DistanceMeters)
+                : Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Population}:{s.Id}")),
             token => Db.CountAsync(db, countSql, countParameters, token));
     }
 

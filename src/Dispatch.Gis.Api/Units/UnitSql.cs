@@ -6,11 +6,16 @@ using Npgsql;
 
 namespace Dispatch.Gis.Units;
 
-internal sealed record UnitFilter(TerritoryScope Scope, SpatialFilter Spatial, UnitProfile? Profile, UnitStatus? Status, Guid? Service, Paging Paging);
+/// <param name="ChangedSince">Only units whose latest fix or status change is later than this.</param>
+internal sealed record UnitFilter(TerritoryScope Scope, SpatialFilter Spatial, UnitProfile? Profile, UnitStatus? Status, Guid? Service, Paging Paging,
+    DateTime? ChangedSince = null);
 
 internal static class UnitSql
 {
     public const string Geography = "u.location::geography";
+
+    /// <summary>When a unit last changed on the map: its latest fix or its latest status change.</summary>
+    public const string ChangedAt = "greatest(u.location_at, u.status_changed_at)";
 
     public const string Columns = """
         u.id, u.service_id, u.call_sign, u.profile, u.status, u.status_changed_at, u.personnel, u.vehicles::text, u.base_name, u.base,
@@ -25,13 +30,14 @@ internal static class UnitSql
     {
         var where = Conditions(filter);
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        if (filter.Paging.AfterGuid is { } after)
+        var order = filter.Spatial.DistanceOrder(where, Geography, "u.id", filter.Paging, s => Guid.Parse(s));
+        if (order is null && filter.Paging.AfterGuid is { } after)
         {
             where.Add("u.id > {0}", after);
         }
 
         var limit = where.Parameter(filter.Paging.First + 1);
-        return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql} ORDER BY u.id LIMIT {limit}", where.Parameters);
+        return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql} {order ?? "ORDER BY u.id"} LIMIT {limit}", where.Parameters);
     }
 
     public static (string Sql, NpgsqlParameter[] Parameters) Count(UnitFilter filter)
@@ -79,6 +85,12 @@ internal static class UnitSql
         if (filter.Service is { } service)
         {
             where.Add("u.service_id = {0}", service);
+        }
+
+        if (filter.ChangedSince is { } since)
+        {
+            // A fix's time is the device's; a status change is the service's clock. Either newer counts.
+            where.Add($"{ChangedAt} > {{0}}", since);
         }
 
         return where;
