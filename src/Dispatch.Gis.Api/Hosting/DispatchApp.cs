@@ -5,6 +5,7 @@ using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Http;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
+using Dispatch.Gis.Tiles;
 using Serilog;
 
 namespace Dispatch.Gis.Hosting;
@@ -32,6 +33,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchEvents();
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
         builder.Services.AddDispatchHttp(builder.Configuration);
+        builder.Services.AddDispatchTiles();
         builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
 
         var app = builder.Build();
@@ -43,6 +45,7 @@ internal static class DispatchApp
         app.MapDispatchHealth();
         app.MapDispatchGraphQL();
         app.MapDispatchGraphiQL();
+        app.MapDispatchTiles();
         return app;
     }
 }
