@@ -3,6 +3,7 @@ using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Http;
+using Dispatch.Gis.Ogc;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
 using Dispatch.Gis.Tiles;
@@ -46,6 +47,7 @@ internal static class DispatchApp
         app.MapDispatchGraphQL();
         app.MapDispatchGraphiQL();
         app.MapDispatchTiles();
+        app.MapDispatchOgc();
         return app;
     }
 }
