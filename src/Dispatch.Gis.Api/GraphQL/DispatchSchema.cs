@@ -45,6 +45,7 @@ internal sealed class QueryType : ObjectGraphType
         ZoneQueries.AddTo(this, db, zones, spatial, paging);
         IncidentQueries.AddTo(this, db, incidents, paging, incidentOptions);
         AuditQueries.AddTo(this, db, paging);
+        Map.MapSearchQueries.AddTo(this, db);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }
@@ -69,10 +70,11 @@ internal sealed class MutationType : ObjectGraphType
 internal sealed class SubscriptionType : ObjectGraphType
 {
     public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, CallerQuotas quotas, SpatialArguments spatial,
-        ILogger<SubscriptionType> logger)
+        IOptions<UnitOptions> units, ILogger<SubscriptionType> logger)
     {
         Name = "Subscription";
         EventSubscriptions.AddTo(this, db, hub, events, quotas, spatial, logger);
+        UnitSubscriptions.AddTo(this, db, quotas, spatial, units, logger);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }

@@ -26,7 +26,8 @@ internal static class GraphQLSetup
             .Validate(o => o.MaxDocumentLength > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.MaxRequestBytes > 0, "Dispatch:GraphQL limits must be positive")
             .ValidateOnStart();
         services.AddOptions<UnitOptions>().BindConfiguration(UnitOptions.Section)
-            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero, "Dispatch:Units settings must be positive")
+            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero && o.LiveInterval > TimeSpan.Zero && o.LiveLookback >= TimeSpan.Zero
+                && o.MaxLivePositions > 0, "Dispatch:Units settings must be positive")
             .ValidateOnStart();
         var maxVertices = configuration.GetValue("Dispatch:Geometry:MaxVertices", GeometryRules.Default.MaxVertices);
         services.AddSingleton(new GeometryRules(maxVertices));
