@@ -3,6 +3,7 @@ using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Http;
+using Dispatch.Gis.Map;
 using Dispatch.Gis.Ogc;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
@@ -35,6 +36,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchGraphQL(builder.Configuration, builder.Environment);
         builder.Services.AddDispatchHttp(builder.Configuration);
         builder.Services.AddDispatchTiles();
+        builder.Services.AddDispatchMap();
         builder.Services.AddHostedService<Units.TrackPartitionMaintenance>();
 
         var app = builder.Build();
@@ -48,6 +50,7 @@ internal static class DispatchApp
         app.MapDispatchGraphiQL();
         app.MapDispatchTiles();
         app.MapDispatchOgc();
+        app.MapDispatchMap();
         return app;
     }
 }
