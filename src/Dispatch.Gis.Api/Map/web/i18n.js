@@ -4,6 +4,8 @@ export const languages = ['kk', 'ru', 'en'];
 
 export const strings = {
   kk: {
+    updated_at: 'Өзгертілді', received_at: 'Қабылданды', object_kind: 'Объект түрі', scale: 'Ауқымы', own_regime: 'Өз режимі', level: 'Деңгейі', id: 'Коды',
+    REGION: 'Облыс', DISTRICT: 'Аудан', OBJECT: 'Объектілік', LOCAL: 'Жергілікті', REGIONAL: 'Өңірлік', GLOBAL: 'Жаһандық',
     title: '112 жедел картасы', search: 'Орын немесе шақыру белгісі…', layers: 'Қабаттар', legend: 'Шартты белгілер',
     token: 'Кіру', tokenTitle: 'Қол жеткізу токені', tokenHint: 'Токенді бір рет енгізіңіз: ол осы қойындыда сақталады.',
     save: 'Сақтау', clear: 'Тазалау', close: 'Жабу', oidc: 'Ұйым арқылы кіру', live: 'тікелей', offline: 'байланыс жоқ',
@@ -24,6 +26,8 @@ export const strings = {
     profile: 'Бейіні', at: 'Уақыты', number: 'Нөмірі', type: 'Түрі', urgency: 'Шұғылдық', hazard_class: 'Қауіп класы', operator: 'Оператор',
   },
   ru: {
+    updated_at: 'Изменено', received_at: 'Принято', object_kind: 'Вид объекта', scale: 'Масштаб', own_regime: 'Собственный режим', level: 'Уровень', id: 'Код',
+    REGION: 'Область', DISTRICT: 'Район', OBJECT: 'Объектовая', LOCAL: 'Местная', REGIONAL: 'Региональная', GLOBAL: 'Глобальная',
     title: 'Оперативная карта 112', search: 'Место или позывной…', layers: 'Слои', legend: 'Условные обозначения',
     token: 'Вход', tokenTitle: 'Токен доступа', tokenHint: 'Введите токен один раз: он хранится в этой вкладке.',
     save: 'Сохранить', clear: 'Очистить', close: 'Закрыть', oidc: 'Войти через организацию', live: 'онлайн', offline: 'нет связи',
@@ -44,6 +48,8 @@ export const strings = {
     profile: 'Профиль', at: 'Время', number: 'Номер', type: 'Тип', urgency: 'Срочность', hazard_class: 'Класс опасности', operator: 'Оператор',
   },
   en: {
+    updated_at: 'Changed', received_at: 'Received', object_kind: 'Object kind', scale: 'Scale', own_regime: 'Own regime', level: 'Level', id: 'Code',
+    REGION: 'Region', DISTRICT: 'District', OBJECT: 'Object', LOCAL: 'Local', REGIONAL: 'Regional', GLOBAL: 'Global',
     title: '112 operator map', search: 'Place or call sign…', layers: 'Layers', legend: 'Legend',
     token: 'Sign in', tokenTitle: 'Access token', tokenHint: 'Enter the token once: it is kept for this tab.',
     save: 'Save', clear: 'Clear', close: 'Close', oidc: 'Sign in with your organisation', live: 'live', offline: 'offline',
