@@ -66,11 +66,11 @@ internal sealed class UnitPositionStream(NpgsqlDataSource db, UnitFilter filter,
     private async Task PumpAsync(IObserver<UnitPositionsUpdate> observer, CancellationToken ct)
     {
         var sent = new Dictionary<Guid, (DateTime? At, DateTime StatusAt)>();
-        using var timer = new PeriodicTimer(options.LiveInterval);
         try
         {
-            do
+            while (!ct.IsCancellationRequested)
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var now = DateTime.UtcNow;
                 var page = await UnitDb.ListAsync(db, filter with { ChangedSince = now - options.LiveLookback }, ct);
                 var changed = page.Nodes.Where(u => !sent.TryGetValue(u.Id, out var seen) || seen != (u.LocationAt, u.StatusChangedAt)).ToList();
@@ -84,9 +84,16 @@ internal sealed class UnitPositionStream(NpgsqlDataSource db, UnitFilter filter,
                     }
 
                     observer.OnNext(new UnitPositionsUpdate(now, changed));
+                    // The interval counts from the send, so a slow look never lets two updates come closer than it.
+                    started = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
+                var rest = options.LiveInterval - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, ct);
                 }
             }
-            while (await timer.WaitForNextTickAsync(ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
