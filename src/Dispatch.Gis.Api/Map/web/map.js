@@ -184,9 +184,14 @@ function connect() {
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     // The token goes in connection_init, as the service reads it; a new token means a new socket.
     connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    // Network trouble is retried for ever; a refused or expired token (4403) or a protocol error is not.
     retryAttempts: Infinity,
-    shouldRetry: () => true,
-    on: { connected: () => setLive('live'), closed: () => setLive('offline'), connecting: () => setLive('connecting') },
+    shouldRetry: (e) => !(e && typeof e.code === 'number' && e.code >= 4400 && e.code < 4500),
+    on: {
+      connected: () => setLive('live'),
+      connecting: () => setLive('connecting'),
+      closed: (e) => { setLive('offline'); if (e?.code === 4403) toast(t('tokenHint')); },
+    },
   });
   subscribe('subscription { zoneChanges { id kind entityId geometry } }', (e) => { remember(e.zoneChanges); refresh('zones'); });
   subscribe('subscription { alerts { id kind entityType entityId payload geometry occurredAt } }', (e) => onAlert(e.alerts));
