@@ -48,11 +48,12 @@ internal static class TileSql
         var idColumn = layer.FeatureId is null ? "" : ", 'fid'";
         var sql = $"""
             WITH {from}, features AS (
-                SELECT {attributes}{featureId}, {Expand(layer.Fingerprint, where, settings)} AS fp, {layer.Geometry} AS geom
+                SELECT {attributes}{featureId}, {Expand(layer.Fingerprint, where, settings)} AS fp, {layer.Geometry} AS geom,
+                       row_number() OVER (ORDER BY {Expand(layer.Order, where, settings)}) AS priority
                 FROM {layer.From} CROSS JOIN bounds{where.Sql}
             ), mvt AS (
                 SELECT {names}{fid}, ST_AsMVTGeom(ST_Transform({shape}, 3857), bounds.clip, {settings.Extent}, {settings.Buffer}, true) AS geom
-                FROM (SELECT * FROM features ORDER BY {layer.Order} LIMIT {limit}) f CROSS JOIN bounds
+                FROM (SELECT * FROM features ORDER BY priority LIMIT {limit}) f CROSS JOIN bounds
             )
             SELECT (SELECT coalesce(ST_AsMVT(mvt.*, '{layer.Name}', {settings.Extent}, 'geom'{idColumn}), ''::bytea) FROM mvt WHERE mvt.geom IS NOT NULL),
                    (SELECT count(*) FROM features),

@@ -199,6 +199,59 @@ public sealed class TileTests(ApiFixture api)
         Assert.Contains(Layer(await GetAsync(api.GraphQL.Http, $"/tiles/territories/7/{tx}/{ty}.mvt")), f => f.Text("id") == Seed.AlmatyRegion);
     }
 
+    [Fact]
+    public async Task A_regime_declared_for_a_region_colours_its_districts_and_changes_only_their_tiles()
+    {
+        // Atyrau region (no other test declares regimes there) and, far away, Almaty.
+        const string Region = "230000000";
+        var (ax, ay) = TileMath.TileOf(51.88, 47.10, 7);
+        var (bx, by) = TileMath.TileOf(Seed.InCity[0], Seed.InCity[1], 7);
+        var atyrau = $"/tiles/territories/7/{ax}/{ay}.mvt";
+        var almaty = $"/tiles/territories/7/{bx}/{by}.mvt";
+        var before = await GetAsync(api.GraphQL.Http, atyrau);
+        var elsewhere = await GetAsync(api.GraphQL.Http, almaty);
+        Assert.All(Layer(before).Where(f => f.Text("parent") == Region), f => Assert.Equal("DAILY", f.Text("regime")));
+
+        await DeclareAsync(Region, "EMERGENCY");
+        try
+        {
+            var after = await GetAsync(api.GraphQL.Http, atyrau, before.ETag);
+
+            Assert.Equal(HttpStatusCode.OK, after.Status);
+            var districts = Layer(after).Where(f => f.Text("parent") == Region).ToList();
+            Assert.NotEmpty(districts);
+            Assert.All(districts, f => Assert.Equal(("EMERGENCY", "DAILY"), (f.Text("regime"), f.Text("own_regime"))));
+            Assert.Equal("EMERGENCY", Assert.Single(Layer(after), f => f.Text("id") == Region).Text("own_regime"));
+            Assert.Equal(HttpStatusCode.NotModified, (await GetAsync(api.GraphQL.Http, almaty, elsewhere.ETag)).Status);
+        }
+        finally
+        {
+            await DeclareAsync(Region, "DAILY");
+        }
+    }
+
+    [Fact]
+    public async Task Past_the_feature_limit_a_tile_keeps_the_layers_priority_order()
+    {
+        await using var service = await ApiFixture.StartAsync(api.Database, new Dictionary<string, string?> { ["Dispatch:Tiles:MaxFeaturesPerTile"] = "3" });
+        using var http = new HttpClient { BaseAddress = new Uri(service.Urls.First()) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", api.OfficerToken);
+        var seed = new Seed(api.GraphQL);
+        var p = Place();
+        var (x, y) = TileMath.TileOf(p[0], p[1], Z);
+        var incidents = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            incidents.Add(await seed.IncidentAsync([p[0] + i * 0.0005, p[1]]));
+        }
+
+        var kept = Layer(await GetAsync(http, $"/tiles/incidents/{Z}/{x}/{y}.mvt")).Select(f => f.Text("id")).ToList();
+
+        // Open incidents first, the most recently received first.
+        Assert.Equal(3, kept.Count);
+        Assert.Equal(incidents.TakeLast(3).Order(), kept.Order());
+    }
+
     [Theory]
     [InlineData("/tiles/zones/23/0/0.mvt", 400)]
     [InlineData("/tiles/zones/3/8/0.mvt", 400)]
@@ -264,6 +317,10 @@ public sealed class TileTests(ApiFixture api)
             Assert.Equal(encoding, Assert.Single(response.Content.Headers.ContentEncoding));
         }
     }
+
+    private async Task DeclareAsync(string territory, string regime) =>
+        await api.GraphQL.QueryAsync("mutation ($t: String!, $r: Regime!) { declareRegime(territory: $t, regime: $r, basis: \"tile test\") { id } }",
+            new { t = territory, r = regime });
 
     private async Task RedrawAsync(string zone, object geometry) =>
         await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }", new { z = zone, g = geometry });
