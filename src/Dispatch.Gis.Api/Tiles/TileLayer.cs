@@ -10,7 +10,7 @@ internal sealed record TileAttribute(string Name, string Sql, string Type, strin
 /// </summary>
 /// <param name="From">FROM clause (joins allowed); the geometry column is EPSG:4326 with a GiST index.</param>
 /// <param name="Fingerprint">Text that changes whenever the row's feature would change (state, attributes, shape version).</param>
-/// <param name="Order">Which rows win when a tile holds more than the feature limit (an ORDER BY over the source columns).</param>
+/// <param name="Order">Which rows win when a tile holds more than the feature limit: ORDER BY keys over the source columns, each optionally " DESC".</param>
 /// <param name="Version">Bump when the attributes or the SQL change, so every cached tile of the layer is revalidated.</param>
 internal sealed record TileLayer(
     string Name,
@@ -20,7 +20,7 @@ internal sealed record TileLayer(
     string ScopeColumn,
     IReadOnlyList<TileAttribute> Attributes,
     string Fingerprint,
-    string Order,
+    IReadOnlyList<string> Order,
     int MinZoom,
     int MaxZoom,
     int Version,

@@ -44,16 +44,19 @@ internal static class TileSql
         // most 1/cos(55°) in Kazakhstan). ST_AsMVTGeom then snaps to the grid and drops what collapses.
         var tolerance = where.Parameter(360.0 / (Math.Pow(2, request.Z) * settings.Extent) / 2);
         var shape = layer.Polygons ? $"ST_Simplify(f.geom, {tolerance}, true)" : "f.geom";
+        // The priority keys ride along as hidden columns (o0, o1, …): the outer query orders by the source values,
+        // not by the formatted attributes, with one top-N sort.
+        var orderKeys = string.Concat(layer.Order.Select((key, i) => $", {Expand(Key(key), where, settings)} AS o{i}"));
+        var orderBy = string.Join(", ", layer.Order.Select((key, i) => key.EndsWith(" DESC", StringComparison.Ordinal) ? $"o{i} DESC" : $"o{i}"));
         var limit = where.Parameter(settings.MaxFeatures);
         var idColumn = layer.FeatureId is null ? "" : ", 'fid'";
         var sql = $"""
             WITH {from}, features AS (
-                SELECT {attributes}{featureId}, {Expand(layer.Fingerprint, where, settings)} AS fp, {layer.Geometry} AS geom,
-                       row_number() OVER (ORDER BY {Expand(layer.Order, where, settings)}) AS priority
+                SELECT {attributes}{featureId}, {Expand(layer.Fingerprint, where, settings)} AS fp, {layer.Geometry} AS geom{orderKeys}
                 FROM {layer.From} CROSS JOIN bounds{where.Sql}
             ), mvt AS (
                 SELECT {names}{fid}, ST_AsMVTGeom(ST_Transform({shape}, 3857), bounds.clip, {settings.Extent}, {settings.Buffer}, true) AS geom
-                FROM (SELECT * FROM features ORDER BY priority LIMIT {limit}) f CROSS JOIN bounds
+                FROM (SELECT * FROM features ORDER BY {orderBy} LIMIT {limit}) f CROSS JOIN bounds
             )
             SELECT (SELECT coalesce(ST_AsMVT(mvt.*, '{layer.Name}', {settings.Extent}, 'geom'{idColumn}), ''::bytea) FROM mvt WHERE mvt.geom IS NOT NULL),
                    (SELECT count(*) FROM features),
@@ -112,6 +115,8 @@ internal static class TileSql
         where.AddScope(request.Layer.ScopeColumn, request.Scope.SqlCodes);
         return (where, bounds);
     }
+
+    private static string Key(string orderKey) => orderKey.EndsWith(" DESC", StringComparison.Ordinal) ? orderKey[..^5] : orderKey;
 
     private static string Expand(string sql, SqlConditions where, TileSettings settings) =>
         sql.Contains("{staleAfter}", StringComparison.Ordinal) ? sql.Replace("{staleAfter}", where.Parameter(settings.StaleAfter), StringComparison.Ordinal) : sql;

@@ -19,6 +19,10 @@ public sealed class TileSqlTests
         Assert.Contains("ST_AsMVTGeom(ST_Transform(ST_Simplify(f.geom, $5, true), 3857), bounds.clip, 4096, 64, true)", sql, StringComparison.Ordinal);
         Assert.Contains("ST_AsMVT(mvt.*, 'zones', 4096, 'geom')", sql, StringComparison.Ordinal);
         Assert.Contains("LIMIT $6", sql, StringComparison.Ordinal);
+        // The feature limit ranks by source values carried as hidden keys, not by the formatted attributes.
+        Assert.Contains("z.status AS o0, z.updated_at AS o1, z.id AS o2", sql, StringComparison.Ordinal);
+        Assert.Contains("ORDER BY o0, o1 DESC, o2 LIMIT $6", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("o0", sql[sql.IndexOf("), mvt AS", StringComparison.Ordinal)..sql.IndexOf("FROM (SELECT", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.Equal([12, 2878, 1495, 64.0 / 4096, 360.0 / (4096.0 * 4096) / 2, 10_000], parameters.Select(p => p.Value));
     }
 
