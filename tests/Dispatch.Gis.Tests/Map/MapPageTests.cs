@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dispatch.Gis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 using Xunit.Abstractions;
@@ -25,6 +26,8 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         await using var browser = await Browser.LaunchAsync();
         await browser.Context.AddInitScriptAsync($"sessionStorage.setItem('dispatch.map.token', {JsonSerializer.Serialize(api.OfficerToken)});");
         var page = await browser.Context.NewPageAsync();
+        var hub = api.Services.GetRequiredService<Dispatch.Gis.Events.EventHub>();
+        var subscribers = hub.SubscriberCount;
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
 
@@ -44,6 +47,12 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
 
         Assert.True(await RenderedAsync(page, "units-point", unit));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ArtefactPath("map-loaded.png") });
+
+        // The page's three event subscriptions (zoneChanges, alerts, events) are registered with the service.
+        for (var i = 0; i < 100 && hub.SubscriberCount < subscribers + 3; i++)
+        {
+            await Task.Delay(50);
+        }
 
         // Act 2: a zone drawn through the API, around the unit's way east.
         var clock = Stopwatch.StartNew();
