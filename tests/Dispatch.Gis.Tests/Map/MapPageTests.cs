@@ -79,7 +79,15 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         Assert.Contains("/graphiql?query=", await link.GetAttributeAsync("href"), StringComparison.Ordinal);
         Assert.Contains(Uri.EscapeDataString(zone), await link.GetAttributeAsync("href"), StringComparison.Ordinal);
 
-        // Act 5: Kazakh, then Russian.
+        // Act 5: the search box finds the unit by call sign (through GraphQL) and the map goes there.
+        var callSign = (await api.GraphQL.QueryAsync("query ($u: ID!) { unit(id: $u) { callSign } }", new { u = unit }))["unit"]!["callSign"]!.GetValue<string>();
+        await page.EvaluateAsync("() => { window.dispatchMap.map.jumpTo({ center: [70, 50], zoom: 5 }); }");
+        await page.FillAsync("#search", callSign);
+        await page.Locator("#search-results li", new PageLocatorOptions { HasText = callSign }).ClickAsync(new LocatorClickOptions { Timeout = 5_000 });
+        await page.WaitForFunctionAsync("([lon, lat]) => { const c = window.dispatchMap.map.getCenter(); return Math.abs(c.lng - lon) < 1e-3 && Math.abs(c.lat - lat) < 1e-3; }",
+            new object[] { p[0] + 0.003, p[1] }, new PageWaitForFunctionOptions { Timeout = 5_000 });
+
+        // Act 6: Kazakh, then Russian.
         await page.ClickAsync("button[data-language=kk]");
         Assert.Equal("112 жедел картасы", await page.TextContentAsync("header h1"));
         Assert.Contains("ТЖ аймақтары", await page.TextContentAsync("#layers"), StringComparison.Ordinal);
