@@ -17,6 +17,8 @@ using Npgsql;
 //   ... -- URL spatial 2000 1,4,16                requests per run, concurrency levels: units(within:) and
 //                                                 nearestUnits through the service vs the same SQL through Npgsql
 //   ... -- URL ingest 24 1,2,4 5000,10000         batches per run, client counts, batch sizes: reportPositions
+//   ... -- URL tiles 3000 1,4,8                   requests per run, concurrency levels: units and zones tiles z8–z14
+//                                                 through the service vs its own TileSql statement through Npgsql
 // CPU figures come from /proc (Linux); the service, PostgreSQL and this tool share the machine's cores.
 var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
@@ -25,7 +27,7 @@ var concurrencies = (args.ElementAtOrDefault(3) ?? scenarioName switch { "seed" 
     .Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 var concurrency = concurrencies[0];
 
-if (scenarioName is "seed" or "spatial" or "ingest")
+if (scenarioName is "seed" or "spatial" or "ingest" or "tiles")
 {
     var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")
         ?? throw new InvalidOperationException("set DISPATCH_BENCH_DB to the benchmark database's owner connection string");
@@ -52,6 +54,10 @@ if (scenarioName is "seed" or "spatial" or "ingest")
     if (scenarioName == "spatial")
     {
         await SpatialVsRaw.RunAsync(client, db, serverPid, requests, concurrencies);
+    }
+    else if (scenarioName == "tiles")
+    {
+        await TilesVsRaw.RunAsync(client, db, serverPid, requests, concurrencies);
     }
     else
     {
@@ -98,7 +104,7 @@ namespace Dispatch.Gis.Benchmarks
     {
         public double Median => Percentile(0.50);
 
-        private double Percentile(double p) => SortedMs[Math.Clamp((int)Math.Ceiling(p * SortedMs.Length) - 1, 0, SortedMs.Length - 1)];
+        public double Percentile(double p) => SortedMs[Math.Clamp((int)Math.Ceiling(p * SortedMs.Length) - 1, 0, SortedMs.Length - 1)];
 
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Scenario,-22} n={Requests} c={Concurrency} failures={Failures} throughput={Requests / Seconds:F0} req/s " +

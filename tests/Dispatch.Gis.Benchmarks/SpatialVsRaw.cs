@@ -181,7 +181,7 @@ internal static class SpatialVsRaw
     /// One measured run after a warm-up. "Serving CPU" is what answering costs: the service and PostgreSQL for a run
     /// through the service; this tool (doing the service's Npgsql part itself) and PostgreSQL for a raw run.
     /// </summary>
-    private static async Task<Measured> MeasureAsync(string name, int requests, int concurrency, int? serverPid, bool raw, Func<int, Task<bool>> one)
+    internal static async Task<Measured> MeasureAsync(string name, int requests, int concurrency, int? serverPid, bool raw, Func<int, Task<bool>> one)
     {
         // Warm-up: JIT, both connection pools, PostgreSQL caches.
         await LoopAsync(Math.Min(200, requests), concurrency, one);
@@ -199,7 +199,7 @@ internal static class SpatialVsRaw
         return new Measured(result, serving);
     }
 
-    private sealed record Measured(LoadResult Load, double ServingCpuMs)
+    internal sealed record Measured(LoadResult Load, double ServingCpuMs)
     {
         public double Throughput => Load.Requests / Load.Seconds;
     }

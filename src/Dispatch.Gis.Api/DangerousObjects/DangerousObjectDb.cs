@@ -31,10 +31,11 @@ internal static class DangerousObjectDb
         var countSql = $"SELECT count(*) FROM dangerous_objects o{where.Sql}";
         var countParameters = where.Parameters;
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        var page = where.KeysetPage("o.id", filter.Paging.AfterGuid, filter.Paging.First);
+        var order = filter.Spatial.DistanceOrder(where, Geography, "o.id", filter.Paging, s => Guid.Parse(s));
+        var page = order is null ? where.KeysetPage("o.id", filter.Paging.AfterGuid, filter.Paging.First) : $" {order} LIMIT {where.Parameter(filter.Paging.First + 1)}";
         var rows = await ReadAsync(db, $"SELECT {Columns}, {distance} FROM dangerous_objects o{where.Sql}{page}", where.Parameters, ct);
 
-        return Connection<DangerousObject>.Page(rows, filter.Paging, o => Paging.EncodeCursor(o.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<DangerousObject>.Page(rows, filter.Paging, o => filter.Spatial.CursorOf(o.Id.ToString(), o.DistanceMeters), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     private static SqlConditions Conditions(DangerousObjectFilter filter)
@@ -54,7 +55,7 @@ internal static class DangerousObjectDb
 
     public static async Task<IDictionary<Guid, IReadOnlyList<HazardZone>>> HazardZonesByObjectAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT id, object_id, kind, name, ST_AsGeoJSON(geom, 7), basis FROM hazard_zones WHERE object_id = ANY($1) ORDER BY name");
+        await using var cmd = db.CreateCommand("SELECT id, object_id, kind, name, ST_AsGeoJSON(ST_ForcePolygonCCW(geom), 7), basis FROM hazard_zones WHERE object_id = ANY($1) ORDER BY name");
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         var rows = new List<HazardZone>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);

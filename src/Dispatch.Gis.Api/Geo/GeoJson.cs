@@ -65,7 +65,8 @@ internal static class GeoJson
         return geometry;
     }
 
-    public static JsonElement Write(Geometry geometry) => JsonSerializer.SerializeToElement(geometry, Options);
+    /// <summary>Writes a geometry as GeoJSON, polygons wound as RFC 7946 asks.</summary>
+    public static JsonElement Write(Geometry geometry) => JsonSerializer.SerializeToElement(Rfc7946Winding.Orient(geometry), Options);
 
     /// <summary>GeoJSON already produced by PostGIS (ST_AsGeoJSON) passes through without an NTS round trip.</summary>
     public static JsonElement Parse(string geoJsonText)

@@ -17,6 +17,24 @@ internal sealed class WithinInputGraphType : InputObjectGraphType
     }
 }
 
+internal enum SpatialOrder
+{
+    /// <summary>The list's own order (id; population for settlements).</summary>
+    Default,
+
+    /// <summary>Nearest to the within-point first; needs within.</summary>
+    Distance,
+}
+
+internal sealed class SpatialOrderGraphType : EnumerationGraphType<SpatialOrder>
+{
+    public SpatialOrderGraphType()
+    {
+        Name = "SpatialOrder";
+        Description = "Order of a list with spatial filters.";
+    }
+}
+
 /// <summary>Reads the shared spatial arguments of list fields into a checked <see cref="SpatialFilter"/>.</summary>
 internal sealed class SpatialArguments(GeometryRules rules, CrsTransformer crs)
 {
@@ -24,16 +42,18 @@ internal sealed class SpatialArguments(GeometryRules rules, CrsTransformer crs)
 
     public static void AddTo<TSource, TReturn>(FieldBuilder<TSource, TReturn> field)
     {
-        field.Argument<ListGraphType<NonNullGraphType<FloatGraphType>>>("bbox", "[minLon, minLat, maxLon, maxLat] in WGS 84.")
+        field.Argument<ListGraphType<NonNullGraphType<FloatGraphType>>>("bbox",
+                "[minLon, minLat, maxLon, maxLat] in WGS 84, or [minX, minY, maxX, maxY] in `crs` when one is given.")
             .Argument<WithinInputGraphType>("within", "Within a distance of a point; sets distanceMeters on the results.")
             .Argument<GeometryGraphType>("intersects", "Intersecting this geometry.")
-            .Argument<IntGraphType>("crs", "EPSG code of the coordinates in `within` and `intersects` (default 4326, WGS 84).");
+            .Argument<IntGraphType>("crs", "EPSG code of the coordinates in `bbox`, `within` and `intersects` (default 4326, WGS 84).")
+            .Argument<SpatialOrderGraphType>("orderBy", "DISTANCE: nearest to `within.point` first (needs `within`). Default: the list's own order.");
     }
 
     public async Task<SpatialFilter> ReadAsync(IResolveFieldContext ctx)
     {
         var epsg = ctx.GetArgument<int?>("crs") ?? GeoJson.Wgs84;
-        var bbox = BoundingBox.From(ctx.GetArgument<List<double>?>("bbox"));
+        var bbox = await BoxAsync(ctx.GetArgument<List<double>?>("bbox"), epsg, "bbox", ctx.CancellationToken);
         WithinFilter? within = null;
         if (ctx.GetArgument<Dictionary<string, object?>?>("within") is { } input)
         {
@@ -52,7 +72,33 @@ internal sealed class SpatialArguments(GeometryRules rules, CrsTransformer crs)
             intersects = await GeometryAsync(shape, epsg, "intersects", ctx.CancellationToken);
         }
 
-        return new SpatialFilter(bbox, within, intersects);
+        var byDistance = ctx.GetArgument<SpatialOrder?>("orderBy") == SpatialOrder.Distance;
+        if (byDistance && within is null)
+        {
+            throw new BadUserInputException("orderBy: DISTANCE needs within (the point to measure from)", "orderBy");
+        }
+
+        return new SpatialFilter(bbox, within, intersects, byDistance);
+    }
+
+    /// <summary>A bbox in WGS 84, or drawn in another CRS and carried as its WGS 84 outline.</summary>
+    public async Task<BoundingBox?> BoxAsync(IReadOnlyList<double>? values, int epsg, string argument, CancellationToken ct)
+    {
+        if (epsg == GeoJson.Wgs84)
+        {
+            return BoundingBox.From(values, argument);
+        }
+
+        if (BoundingBox.ProjectedFrom(values, argument) is not { } box)
+        {
+            return null;
+        }
+
+        var outline = await crs.ToWgs84Async(box, epsg, argument, ct);
+        var envelope = outline.EnvelopeInternal;
+        // The transformed outline must still be a place on Earth; the range check of degrees applies to it.
+        var checkedBox = BoundingBox.From([envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY], argument)!;
+        return checkedBox with { Outline = outline };
     }
 
     /// <summary>An input geometry in any known CRS: checked where it was drawn and again in WGS 84.</summary>

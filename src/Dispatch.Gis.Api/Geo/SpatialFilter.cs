@@ -1,3 +1,4 @@
+using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Storage;
 using NetTopologySuite.Geometries;
 
@@ -9,7 +10,8 @@ internal sealed record WithinFilter(Point Point, double RadiusMeters);
 /// The spatial filters every layer takes, already validated and in EPSG:4326, turned into SQL the same way for
 /// every table: the query shape is parameterised and the column left bare, so the GiST indexes apply.
 /// </summary>
-internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Geometry? Intersects)
+/// <param name="ByDistance">Order by the distance from the within-point (keyset on distance, then id).</param>
+internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Geometry? Intersects, bool ByDistance = false)
 {
     public static readonly SpatialFilter None = new(null, null, null);
 
@@ -17,10 +19,7 @@ internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Ge
     /// <param name="geography">The same column as geography, exactly as its expression index is written.</param>
     public void AppendTo(SqlConditions where, string column, string geography)
     {
-        if (BBox is { } box)
-        {
-            where.Add($"ST_Intersects({column}, ST_MakeEnvelope({{0}}, {{1}}, {{2}}, {{3}}, 4326))", box.MinLon, box.MinLat, box.MaxLon, box.MaxLat);
-        }
+        BBox?.AppendTo(where, column);
 
         if (Within is { } within)
         {
@@ -37,4 +36,49 @@ internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Ge
     /// <summary>The distance in metres from the within-point, as a select expression, or NULL when there is none.</summary>
     public string DistanceSelect(SqlConditions where, string geography) =>
         Within is { } within ? $"ST_Distance({geography}, {where.Parameter(within.Point)}::geography)" : "NULL::float8";
+
+    /// <summary>
+    /// With <see cref="ByDistance"/>: adds the keyset condition for <paramref name="paging"/> and returns the ORDER BY
+    /// text (nearest first, ties by id); otherwise null and the list keeps its own order. The cursor is "distance|id",
+    /// the distance written round-trip exact, so the next page starts exactly after the last row.
+    /// </summary>
+    public string? DistanceOrder(SqlConditions where, string geography, string idColumn, Paging paging, Func<string, object> parseId)
+    {
+        if (!ByDistance || Within is not { } within)
+        {
+            return null;
+        }
+
+        var distance = $"ST_Distance({geography}, {where.Parameter(within.Point)}::geography)";
+        if (paging.After is { } after)
+        {
+            var bar = after.IndexOf('|', StringComparison.Ordinal);
+            object? id = null;
+            if (bar < 0 || !double.TryParse(after.AsSpan(0, bar), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                || (id = TryParse(parseId, after[(bar + 1)..])) is null)
+            {
+                throw new GraphQL.BadUserInputException("after is not a cursor of this distance-ordered list", "after");
+            }
+
+            where.Add($"({distance}, {idColumn}) > ({{0}}, {{1}})", d, id);
+        }
+
+        return $"ORDER BY {distance}, {idColumn}";
+    }
+
+    /// <summary>The cursor of a row: its id, or "distance|id" in distance order.</summary>
+    public string CursorOf(string id, double? distanceMeters) =>
+        Paging.EncodeCursor(ByDistance && distanceMeters is { } d ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "|" + id : id);
+
+    private static object? TryParse(Func<string, object> parse, string text)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

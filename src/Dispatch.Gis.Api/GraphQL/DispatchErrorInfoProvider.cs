@@ -61,9 +61,15 @@ internal sealed partial class DispatchErrorInfoProvider(bool exposeExceptionDeta
     {
         if (Find<DispatchException>(error) is { } known)
         {
-            // Variable errors keep GraphQL.NET's prefix ("Variable '$area' is invalid. …") so the variable is named.
-            var message = error is ValidationError ? error.Message : known.Message;
-            return (known.Code, message, known.Argument);
+            // An input rejected while a variable or literal is coerced keeps our reason (not GraphQL.NET's "Unable to
+            // convert"), names the variable, and names the argument VariableArguments found for it.
+            var argument = known.Argument ?? error.Data[VariableArguments.ArgumentKey] as string;
+            var message = error switch
+            {
+                InvalidVariableError => VariableArguments.VariableMessage(error, known.Message),
+                _ => known.Message,
+            };
+            return (known.Code, message, argument);
         }
 
         return error switch

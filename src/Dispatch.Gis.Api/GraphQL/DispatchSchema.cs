@@ -36,12 +36,12 @@ internal sealed class DispatchSchema : Schema
 /// <summary>The root types; each feature contributes its fields so the roots stay a table of contents.</summary>
 internal sealed class QueryType : ObjectGraphType
 {
-    public QueryType(IServiceProvider services, NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging, GeometryRules geometryRules,
+    public QueryType(IServiceProvider services, NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging,
         SpatialArguments spatial, ServiceLoaders serviceLoaders, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones, CallerQuotas quotas,
         ILogger<QueryType> logger)
     {
         Name = "Query";
-        TerritoryQueries.AddTo(this, db, territoryLoaders, paging, geometryRules);
+        TerritoryQueries.AddTo(this, db, territoryLoaders, paging, spatial);
         SettlementQueries.AddTo(this, db, spatial, paging);
         ServiceQueries.AddTo(this, db, serviceLoaders, paging);
         UnitQueries.AddTo(this, db, units, spatial, paging);
@@ -53,6 +53,7 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
+        Map.MapSearchQueries.AddTo(this, db);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }
@@ -77,10 +78,11 @@ internal sealed class MutationType : ObjectGraphType
 internal sealed class SubscriptionType : ObjectGraphType
 {
     public SubscriptionType(NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> events, CallerQuotas quotas, SpatialArguments spatial,
-        ILogger<SubscriptionType> logger)
+        IOptions<UnitOptions> units, ILogger<SubscriptionType> logger)
     {
         Name = "Subscription";
         EventSubscriptions.AddTo(this, db, hub, events, quotas, spatial, logger);
+        UnitSubscriptions.AddTo(this, db, quotas, spatial, units, logger);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }

@@ -42,7 +42,7 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             return new ExecutionResult { Executed = false, Errors = [new ExecutionError(bad.Message, bad) { Code = ErrorCodes.BadUserInput }] };
         }
 
-        var rules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)).Append(ControlCharacters.Instance);
+        var rules = DocumentValidator.CoreRules.Append(new OperationTypeAllowed(transport)).Append(ControlCharacters.Instance).Append(VariableArguments.Instance);
         if (limits.Value.Introspection == IntrospectionAccess.Off)
         {
             rules = rules.Append(IntrospectionGate.Closed);
@@ -52,6 +52,12 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             rules = rules.Append(IntrospectionGate.LogInFirst);
         }
 
+        var context = new RequestContext
+        {
+            Caller = caller,
+            ClientAddress = clientAddress,
+            TraceId = traceId,
+        };
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
@@ -60,12 +66,7 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             Extensions = request.Extensions,
             RequestServices = services,
             User = user,
-            UserContext = new RequestContext
-            {
-                Caller = caller,
-                ClientAddress = clientAddress,
-                TraceId = traceId,
-            },
+            UserContext = context,
             CancellationToken = ct,
             Timeout = limits.Value.ExecutionTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
@@ -73,6 +74,7 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             UnhandledExceptionDelegate = internalErrors.HandleAsync,
             MaxParallelExecutionCount = limits.Value.MaxParallelResolvers,
         });
+        VariableArguments.NameArguments(result, context);
         if (!result.Executed && result.Errors is { Count: > 0 } errors)
         {
             await refused.AuditAsync(request, caller, clientAddress, traceId, DispatchErrorInfoProvider.Classify(errors[0]).Code, CancellationToken.None);

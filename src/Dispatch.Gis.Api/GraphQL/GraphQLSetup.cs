@@ -29,7 +29,8 @@ internal static class GraphQLSetup
                 "Dispatch:GraphQL limits must be positive")
             .ValidateOnStart();
         services.AddOptions<UnitOptions>().BindConfiguration(UnitOptions.Section)
-            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero && o.TrackRetention >= o.MaxPositionAge, "Dispatch:Units settings must be positive, and TrackRetention at least MaxPositionAge")
+            .Validate(o => o.MaxPositionsPerCall > 0 && o.StaleAfter > TimeSpan.Zero && o.TrackRetention >= o.MaxPositionAge && o.LiveInterval > TimeSpan.Zero
+                && o.LiveLookback >= TimeSpan.Zero && o.MaxLivePositions > 0, "Dispatch:Units settings must be positive, and TrackRetention at least MaxPositionAge")
             .ValidateOnStart();
         var maxVertices = configuration.GetValue("Dispatch:Geometry:MaxVertices", GeometryRules.Default.MaxVertices);
         services.AddSingleton(new GeometryRules(maxVertices));

@@ -2,10 +2,14 @@ using Dispatch.Gis.Auth;
 using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Http;
+using Dispatch.Gis.Map;
+using Dispatch.Gis.Ogc;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Scheduling;
 using Dispatch.Gis.Units;
 using Dispatch.Gis.Storage;
+using Dispatch.Gis.Tiles;
 using Serilog;
 
 namespace Dispatch.Gis.Hosting;
@@ -35,15 +39,22 @@ internal static class DispatchApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddDispatchScheduling(builder.Configuration);
         builder.Services.AddDispatchUnitJobs(builder.Configuration);
+        builder.Services.AddDispatchHttp(builder.Configuration);
+        builder.Services.AddDispatchTiles();
+        builder.Services.AddDispatchMap();
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.
         app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
         app.UseWebSockets();
+        app.UseDispatchHttp();
         app.UseAuthentication();
         app.MapDispatchHealth();
         app.MapDispatchGraphQL();
         app.MapDispatchGraphiQL();
+        app.MapDispatchTiles();
+        app.MapDispatchOgc();
+        app.MapDispatchMap();
         return app;
     }
 }

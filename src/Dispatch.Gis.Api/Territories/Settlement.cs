@@ -32,8 +32,10 @@ internal static class SettlementDb
         var countSql = $"SELECT count(*) FROM settlements s{where.Sql}";
         var countParameters = where.Parameters;
         var distance = filter.Spatial.DistanceSelect(where, "s.geom::geography");
+        var order = filter.Spatial.DistanceOrder(where, "s.geom::geography", "s.id", filter.Paging,
+            s => long.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
         object[]? after = null;
-        if (filter.Paging.After is { } cursor)
+        if (order is null && filter.Paging.After is { } cursor)
         {
             // Largest first; the cursor is "population:id".
             var parts = cursor.Split(':');
@@ -46,12 +48,16 @@ internal static class SettlementDb
             after = [population, id];
         }
 
-        var page = where.KeysetPage(["s.population", "s.id"], after, filter.Paging.First, descending: true);
+        var page = order is null
+            ? where.KeysetPage(["s.population", "s.id"], after, filter.Paging.First, descending: true)
+            : $" {order} LIMIT {where.Parameter(filter.Paging.First + 1)}";
         await using var cmd = db.CreateCommand($"SELECT {Columns}, {distance} FROM settlements s{where.Sql}{page}");
         cmd.Parameters.AddRange(where.Parameters);
         var rows = await ReadAsync(cmd, ct);
 
-        return Connection<Settlement>.Page(rows, filter.Paging, s => Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Population}:{s.Id}")),
+        return Connection<Settlement>.Page(rows, filter.Paging, s => filter.Spatial.ByDistance
+                ? filter.Spatial.CursorOf(s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.DistanceMeters)
+                : Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Population}:{s.Id}")),
             token => Db.CountAsync(db, countSql, countParameters, token));
     }
 

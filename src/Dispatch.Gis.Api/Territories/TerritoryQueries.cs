@@ -10,27 +10,31 @@ namespace Dispatch.Gis.Territories;
 
 internal static class TerritoryQueries
 {
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, TerritoryLoaders loaders, IOptions<PagingOptions> paging, GeometryRules rules)
+    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, TerritoryLoaders loaders, IOptions<PagingOptions> paging, SpatialArguments spatial)
     {
         root.Field<NonNullGraphType<TerritoryConnectionGraphType>>("territories")
             .Description("Territories, ordered by KATO, filtered by level, parent and space.")
             .Argument<TerritoryLevelGraphType>("level")
             .Argument<StringGraphType>("parentKato", "Only the children of this territory.")
-            .Argument<ListGraphType<NonNullGraphType<FloatGraphType>>>("bbox", "[minLon, minLat, maxLon, maxLat] in WGS 84; territories that intersect it.")
+            .Argument<ListGraphType<NonNullGraphType<FloatGraphType>>>("bbox",
+                "[minLon, minLat, maxLon, maxLat] in WGS 84 (or [minX, minY, maxX, maxY] in `crs`); territories that intersect it.")
             .Argument<GeometryGraphType>("intersects", "Territories that intersect this geometry.")
             .Argument<GeometryGraphType>("containsPoint", "Territories that contain this Point (boundary included).")
+            .Argument<IntGraphType>("crs", "EPSG code of `bbox`, `intersects` and `containsPoint` (default 4326, WGS 84).")
             .Argument<IntGraphType>("first", $"Page size (default {paging.Value.DefaultPageSize}, at most {paging.Value.MaxPageSize}).")
             .Argument<StringGraphType>("after", "endCursor of the previous page.")
             .AllowRoles(AccessRules.Readers)
             .ResolveAsync(async ctx =>
             {
+                var epsg = ctx.GetArgument<int?>("crs") ?? GeoJson.Wgs84;
+                var ct = ctx.CancellationToken;
                 var filter = new TerritoryFilter(
                     Scope: ctx.Caller().Scope,
                     Level: ctx.GetArgument<TerritoryLevel?>("level"),
                     ParentKato: ctx.GetArgument<string?>("parentKato"),
-                    BBox: BoundingBox.From(ctx.GetArgument<List<double>?>("bbox")),
-                    Intersects: ctx.GetArgument<Geometry?>("intersects") is { } shape ? rules.Check(shape, "intersects") : null,
-                    ContainsPoint: ctx.GetArgument<Geometry?>("containsPoint") is { } point ? rules.CheckPoint(point, "containsPoint") : null,
+                    BBox: await spatial.BoxAsync(ctx.GetArgument<List<double>?>("bbox"), epsg, "bbox", ct),
+                    Intersects: ctx.GetArgument<Geometry?>("intersects") is { } shape ? await spatial.GeometryAsync(shape, epsg, "intersects", ct) : null,
+                    ContainsPoint: ctx.GetArgument<Geometry?>("containsPoint") is { } point ? await spatial.PointAsync(point, epsg, "containsPoint", ct) : null,
                     Paging: Paging.From(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"), paging.Value));
                 return await TerritoryDb.ListAsync(db, filter, ctx.CancellationToken);
             });

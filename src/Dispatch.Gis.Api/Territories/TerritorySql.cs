@@ -29,11 +29,12 @@ internal static class TerritorySql
         GROUP BY t.kato
         """;
 
+    // ST_ForcePolygonCCW: RFC 7946 winding (exterior counter-clockwise, holes clockwise), whatever the source had.
     // The tolerance converts metres at 111,320 m per degree, the length of a degree of latitude; a degree of
     // longitude is shorter in Kazakhstan (≈ 71–81 km), so east-west the shape is simplified less than asked, never more.
     public const string GeometryByKato = """
         SELECT kato,
-               ST_AsGeoJSON(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END), 6)
+               ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END)), 6)
         FROM territories
         WHERE kato = ANY($1)
         """;
@@ -60,10 +61,7 @@ internal static class TerritorySql
             where.Add("parent_kato = {0}", parent);
         }
 
-        if (filter.BBox is { } box)
-        {
-            where.Add("ST_Intersects(geom, ST_MakeEnvelope({0}, {1}, {2}, {3}, 4326))", box.MinLon, box.MinLat, box.MaxLon, box.MaxLat);
-        }
+        filter.BBox?.AppendTo(where, "geom");
 
         if (filter.Intersects is { } shape)
         {

@@ -18,7 +18,7 @@ internal static class UnitDb
         var rows = await ReadAsync(db, sql, parameters, ct);
 
         var (countSql, countParameters) = UnitSql.Count(filter);
-        return Connection<Unit>.Page(rows, filter.Paging, u => Paging.EncodeCursor(u.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<Unit>.Page(rows, filter.Paging, u => filter.Spatial.CursorOf(u.Id.ToString(), u.DistanceMeters), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     public static async Task<List<Unit>> NearestAsync(NpgsqlDataSource db, UnitFilter filter, Point point, int first, double? maxMeters, CancellationToken ct)

@@ -26,6 +26,18 @@ internal sealed class UnitOptions
 
     /// <summary>How long AVL tracks are kept; older daily partitions are dropped.</summary>
     public TimeSpan TrackRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>unitPositions: how often each subscriber's area is looked at (and so the most it is sent).</summary>
+    public TimeSpan LiveInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// unitPositions: how far back each look reaches. A fix carries the device's time and a status change commits
+    /// after its timestamp, so a change is found for this long after it happened; what was sent is not sent again.
+    /// </summary>
+    public TimeSpan LiveLookback { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>unitPositions: units in one update at most; a wider view should read tiles.</summary>
+    public int MaxLivePositions { get; set; } = 5_000;
 }
 
 internal sealed class UnitProfileGraphType : EnumerationGraphType<UnitProfile>

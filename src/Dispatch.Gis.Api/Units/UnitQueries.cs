@@ -20,6 +20,8 @@ internal static class UnitQueries
         units.Argument<UnitProfileGraphType>("profile")
             .Argument<UnitStatusGraphType>("status")
             .Argument<IdGraphType>("service")
+            .Argument<DateTimeGraphType>("changedSince",
+                "Only units whose latest fix (device time) or status change is later than this: what a map polling for changes asks.")
             .Argument<IntGraphType>("first")
             .Argument<StringGraphType>("after")
             .AllowRoles(AccessRules.Readers)
@@ -71,5 +73,6 @@ internal static class UnitQueries
         ctx.GetArgument<UnitProfile?>("profile"),
         ctx.GetArgument<UnitStatus?>("status"),
         ctx.GetOptionalId("service"),
-        Paging.From(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"), paging));
+        Paging.From(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"), paging),
+        ctx.GetArgument<DateTime?>("changedSince"));
 }

@@ -6,11 +6,16 @@ using Npgsql;
 
 namespace Dispatch.Gis.Units;
 
-internal sealed record UnitFilter(TerritoryScope Scope, SpatialFilter Spatial, UnitProfile? Profile, UnitStatus? Status, Guid? Service, Paging Paging);
+/// <param name="ChangedSince">Only units whose latest fix or status change is later than this.</param>
+internal sealed record UnitFilter(TerritoryScope Scope, SpatialFilter Spatial, UnitProfile? Profile, UnitStatus? Status, Guid? Service, Paging Paging,
+    DateTime? ChangedSince = null);
 
 internal static class UnitSql
 {
     public const string Geography = "u.location::geography";
+
+    /// <summary>When a unit last changed on the map: its latest fix or its latest status change.</summary>
+    public const string ChangedAt = "greatest(u.location_at, u.status_changed_at)";
 
     public const string Columns = """
         u.id, u.service_id, u.call_sign, u.profile, u.status, u.status_changed_at, u.personnel, u.vehicles::text, u.base_name, u.base,
@@ -25,7 +30,8 @@ internal static class UnitSql
     {
         var where = Conditions(filter);
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        var page = where.KeysetPage("u.id", filter.Paging.AfterGuid, filter.Paging.First);
+        var order = filter.Spatial.DistanceOrder(where, Geography, "u.id", filter.Paging, s => Guid.Parse(s));
+        var page = order is null ? where.KeysetPage("u.id", filter.Paging.AfterGuid, filter.Paging.First) : $" {order} LIMIT {where.Parameter(filter.Paging.First + 1)}";
         return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql}{page}", where.Parameters);
     }
 
@@ -74,6 +80,12 @@ internal static class UnitSql
         if (filter.Service is { } service)
         {
             where.Add("u.service_id = {0}", service);
+        }
+
+        if (filter.ChangedSince is { } since)
+        {
+            // A fix's time is the device's; a status change is the service's clock. Either newer counts.
+            where.Add($"{ChangedAt} > {{0}}", since);
         }
 
         return where;

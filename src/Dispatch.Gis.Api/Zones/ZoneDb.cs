@@ -16,7 +16,7 @@ internal static class ZoneDb
         var rows = await ReadAsync(db, sql, parameters, ct);
 
         var (countSql, countParameters) = ZoneSql.Count(filter);
-        return Connection<Zone>.Page(rows, filter.Paging, z => Paging.EncodeCursor(z.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+        return Connection<Zone>.Page(rows, filter.Paging, z => filter.Spatial.CursorOf(z.Id.ToString(), z.DistanceMeters), token => Db.CountAsync(db, countSql, countParameters, token));
     }
 
     public static async Task<IDictionary<Guid, Zone>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>

@@ -25,12 +25,13 @@ internal static class ZoneSql
     public const string ById = $"SELECT {Columns}, NULL::float8 FROM emergency_zones z WHERE z.id = ANY($1)";
 
     public const string GeometryById = """
-        SELECT id, ST_AsGeoJSON(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END), 7)
+        SELECT id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END)), 7)
         FROM emergency_zones WHERE id = ANY($1)
         """;
 
     public const string VersionsByZone = """
-        SELECT zone_id, version, ST_AsGeoJSON(geom, 7), ST_AsGeoJSON(area_added, 7), ST_AsGeoJSON(area_removed, 7), area_added_km2, area_removed_km2,
+        SELECT zone_id, version, ST_AsGeoJSON(ST_ForcePolygonCCW(geom), 7), ST_AsGeoJSON(ST_ForcePolygonCCW(area_added), 7), ST_AsGeoJSON(ST_ForcePolygonCCW(area_removed), 7),
+               area_added_km2, area_removed_km2,
                note, changed_by, changed_at
         FROM emergency_zone_versions WHERE zone_id = ANY($1) ORDER BY zone_id, version DESC
         """;
@@ -39,7 +40,8 @@ internal static class ZoneSql
     {
         var where = Conditions(filter);
         var distance = filter.Spatial.DistanceSelect(where, Geography);
-        var page = where.KeysetPage("z.id", filter.Paging.AfterGuid, filter.Paging.First);
+        var order = filter.Spatial.DistanceOrder(where, Geography, "z.id", filter.Paging, s => Guid.Parse(s));
+        var page = order is null ? where.KeysetPage("z.id", filter.Paging.AfterGuid, filter.Paging.First) : $" {order} LIMIT {where.Parameter(filter.Paging.First + 1)}";
         return ($"SELECT {Columns}, {distance} FROM emergency_zones z{where.Sql}{page}", where.Parameters);
     }
 
