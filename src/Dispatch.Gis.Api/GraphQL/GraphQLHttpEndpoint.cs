@@ -160,9 +160,25 @@ internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGrap
 
     private async Task WriteAsync(HttpContext http, string mediaType, int status, ExecutionResult result, CancellationToken ct)
     {
+        // Serialised into a bounded buffer first: past the limit nothing has been sent yet, so the caller gets an error
+        // instead of a truncated body.
+        var maxBytes = limits.Value.MaxResponseBytes;
+        await using var buffer = new BoundedBuffer(maxBytes);
+        try
+        {
+            await serializer.WriteAsync(buffer, result, ct);
+        }
+        catch (Exception ex) when (buffer.Overflowed && (ex is ResponseTooLargeException || ex.InnerException is ResponseTooLargeException))
+        {
+            buffer.Clear();
+            await serializer.WriteAsync(buffer, ResponseSize.TooLarge(result, maxBytes), ct);
+            status = mediaType == GraphQLResponseJson ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+        }
+
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, ct);
+        http.Response.ContentLength = buffer.Length;
+        await buffer.SendToAsync(http.Response.Body, ct);
     }
 }
 

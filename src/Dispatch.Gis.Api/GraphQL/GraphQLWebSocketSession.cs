@@ -274,8 +274,10 @@ internal sealed class GraphQLWebSocketSession(
                 return;
             }
 
-            await SendAsync(new Dictionary<string, object?> { ["id"] = id, ["type"] = "next", ["payload"] = result }, ct);
-            await SendAsync(new { id, type = "complete" }, ct);
+            if (await SendNextAsync(id, result, ct))
+            {
+                await SendAsync(new { id, type = "complete" }, ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -308,7 +310,11 @@ internal sealed class GraphQLWebSocketSession(
                 switch (item)
                 {
                     case { Result: { } next }:
-                        await SendAsync(new Dictionary<string, object?> { ["id"] = id, ["type"] = "next", ["payload"] = next }, ct);
+                        if (!await SendNextAsync(id, next, ct))
+                        {
+                            return;
+                        }
+
                         flow.Return();
                         break;
                     case { Error: { } error }:
@@ -322,13 +328,29 @@ internal sealed class GraphQLWebSocketSession(
         }
     }
 
+    /// <summary>Sends one result, or, past the size limit, an error that ends the operation (false).</summary>
+    private async Task<bool> SendNextAsync(string id, ExecutionResult result, CancellationToken ct)
+    {
+        var maxBytes = limits.MaxResponseBytes;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(serializer.Serialize(new Dictionary<string, object?> { ["id"] = id, ["type"] = "next", ["payload"] = result }));
+        if (bytes.Length <= maxBytes)
+        {
+            await SendBytesAsync(bytes, ct);
+            return true;
+        }
+
+        await SendErrorAsync(id, ResponseSize.TooLarge(result, maxBytes).Errors!, ct);
+        return false;
+    }
+
     private Task SendErrorAsync(string id, IEnumerable<ExecutionError> errors, CancellationToken ct) =>
         SendAsync(new Dictionary<string, object?> { ["id"] = id, ["type"] = "error", ["payload"] = errors.ToArray() }, ct);
 
-    private async Task SendAsync(object message, CancellationToken ct)
+    // GraphQL.NET's serializer, so results and errors are written exactly as over HTTP.
+    private Task SendAsync(object message, CancellationToken ct) => SendBytesAsync(System.Text.Encoding.UTF8.GetBytes(serializer.Serialize(message)), ct);
+
+    private async Task SendBytesAsync(byte[] bytes, CancellationToken ct)
     {
-        // GraphQL.NET's serializer, so results and errors are written exactly as over HTTP.
-        var bytes = System.Text.Encoding.UTF8.GetBytes(serializer.Serialize(message));
         await _sendLock.WaitAsync(ct);
         try
         {
