@@ -27,6 +27,6 @@ internal enum HazardZoneKind
 
 internal sealed record DangerousObject(Guid Id, string? ExternalRef, string Name, HazardClass HazardClass, string ObjectKind, string? Operator,
     double? CapacityMw, Geometry? Geometry, string? LocationNote, JsonElement Substances, JsonElement Contacts, string? TerritoryKato,
-    string Source, double? DistanceMeters);
+    string Source, double? DistanceMeters) : Auth.ITerritorial;
 
 internal sealed record HazardZone(Guid Id, Guid ObjectId, HazardZoneKind Kind, string Name, string GeometryJson, string? Basis);

@@ -31,7 +31,7 @@ internal sealed class DeploymentGraphType : ObjectGraphType<Deployment>
         Name = "Deployment";
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
         Field<NonNullGraphType<IdGraphType>>("incidentId").Resolve(ctx => ctx.Source.IncidentId);
-        Field<NonNullGraphType<UnitGraphType>>("unit").Resolve(ctx => units.UnitById(ctx, ctx.Source.UnitId));
+        Field<UnitGraphType>("unit").Description("The unit; null when its territory is outside your scope.").Resolve(ctx => units.UnitById(ctx, ctx.Source.UnitId));
         Field<IdGraphType>("forceRequestId").Resolve(ctx => ctx.Source.ForceRequestId);
         Field<NonNullGraphType<DateTimeGraphType>>("requestedAt").Resolve(ctx => ctx.Source.RequestedAt);
         Field<NonNullGraphType<DateTimeGraphType>>("dispatchedAt").Resolve(ctx => ctx.Source.DispatchedAt);
@@ -53,7 +53,7 @@ internal sealed class ForceRequestGraphType : ObjectGraphType<ForceRequest>
         Name = "ForceRequest";
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
         Field<NonNullGraphType<IdGraphType>>("incidentId").Resolve(ctx => ctx.Source.IncidentId);
-        Field<NonNullGraphType<DutyServiceGraphType>>("service").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
+        Field<DutyServiceGraphType>("service").Description("The duty-dispatch service; null when its territory is outside your scope.").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
         Field(x => x.Personnel);
         Field<NonNullGraphType<JsonGraphType>>("vehicles").Resolve(ctx => System.Text.Json.JsonDocument.Parse(ctx.Source.VehiclesJson).RootElement);
         Field(x => x.Note, nullable: true);
@@ -71,7 +71,7 @@ internal sealed class UnitSuggestionGraphType : ObjectGraphType<UnitSuggestion>
     public UnitSuggestionGraphType()
     {
         Name = "UnitSuggestion";
-        Field<NonNullGraphType<UnitGraphType>>("unit").Resolve(ctx => ctx.Source.Unit);
+        Field<UnitGraphType>("unit").Description("The unit; null when its territory is outside your scope.").Resolve(ctx => ctx.Source.Unit);
         Field(x => x.DistanceMeters).Description("Straight line, on the WGS 84 spheroid.");
         Field(x => x.EtaMinutes).Description("Estimated arrival: distance × road factor ÷ the profile's configured speed.");
     }

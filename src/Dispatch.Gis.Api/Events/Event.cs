@@ -23,7 +23,7 @@ internal sealed record StoredEvent(
     Geometry? Geometry,
     string? TerritoryKato,
     string? Actor,
-    DateTime OccurredAt);
+    DateTime OccurredAt) : Auth.ITerritorial;
 
 /// <summary>
 /// What a subscriber gets: the kinds it asked for (null = all), within its token's territories. Events without a

@@ -23,6 +23,7 @@ internal sealed class DispatchSchema : Schema
 {
     public DispatchSchema(IServiceProvider services, QueryType query, MutationType mutation, SubscriptionType subscription) : base(services)
     {
+        RegisterVisitor(new TerritorialScopeVisitor());
         Query = query;
         Mutation = mutation;
         Subscription = subscription;

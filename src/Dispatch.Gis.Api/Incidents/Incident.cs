@@ -68,7 +68,7 @@ internal sealed record Incident(
     string? RuleVersion,
     string? ClassifiedBy,
     DateTime? ClassifiedAt,
-    string CreatedBy);
+    string CreatedBy) : Auth.ITerritorial;
 
 /// <summary>The allowed status changes; CLOSED is final. A false alarm may be closed before any response.</summary>
 internal static class IncidentTransitions

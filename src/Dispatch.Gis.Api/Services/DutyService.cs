@@ -32,7 +32,7 @@ internal enum CheckResult
 }
 
 internal sealed record DutyService(Guid Id, string Code, ServiceKind Kind, string Name, string TerritoryKato, string? DutyOfficer,
-    IReadOnlyList<string> Phones, IReadOnlyList<string> CallSigns)
+    IReadOnlyList<string> Phones, IReadOnlyList<string> CallSigns) : Auth.ITerritorial
 {
     /// <summary>Kinds 5–8 of Rules §3 field no response units under the high-readiness and emergency clauses.</summary>
     public bool FieldsUnits => Kind is ServiceKind.Udds112 or ServiceKind.Police or ServiceKind.Ambulance or ServiceKind.MedicalAviation;
@@ -40,7 +40,7 @@ internal sealed record DutyService(Guid Id, string Code, ServiceKind Kind, strin
 
 internal sealed record ServiceChannel(Guid Id, Guid ServiceId, ChannelKind Kind, string Address, string? Label);
 
-internal sealed record Shift(Guid Id, string TerritoryKato, string StartedBy, DateTime StartedAt);
+internal sealed record Shift(Guid Id, string TerritoryKato, string StartedBy, DateTime StartedAt) : Auth.ITerritorial;
 
 internal sealed record CommsCheck(Guid ShiftId, Guid ServiceId, Guid ChannelId, CheckResult Result, string? Note,
     string? ConfirmedDutyOfficer, DateTime? CheckedAt, string? CheckedBy);

@@ -81,7 +81,7 @@ internal sealed class CommsCheckGraphType : ObjectGraphType<CommsCheck>
     public CommsCheckGraphType(ServiceLoaders loaders)
     {
         Name = "CommsCheck";
-        Field<NonNullGraphType<DutyServiceGraphType>>("partner").Resolve(ctx => loaders.ServiceById(ctx, ctx.Source.ServiceId));
+        Field<DutyServiceGraphType>("partner").Description("The partner service; null when its territory is outside your scope.").Resolve(ctx => loaders.ServiceById(ctx, ctx.Source.ServiceId));
         Field<NonNullGraphType<ServiceChannelGraphType>>("channel")
             .Resolve(ctx => loaders.ChannelsByServiceId(ctx, ctx.Source.ServiceId).Then(channels => channels.First(c => c.Id == ctx.Source.ChannelId)));
         Field<NonNullGraphType<CheckResultGraphType>>("result").Resolve(ctx => ctx.Source.Result);
@@ -97,7 +97,7 @@ internal sealed class PartnerCheckGraphType : ObjectGraphType<PartnerCheckState>
     public PartnerCheckGraphType()
     {
         Name = "PartnerCheck";
-        Field<NonNullGraphType<DutyServiceGraphType>>("partner").Resolve(ctx => ctx.Source.Service);
+        Field<DutyServiceGraphType>("partner").Description("The partner service; null when its territory is outside your scope.").Resolve(ctx => ctx.Source.Service);
         Field<NonNullGraphType<BooleanGraphType>>("confirmed")
             .Description("Every channel tried and at least one answered.").Resolve(ctx => ctx.Source.Confirmed);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CommsCheckGraphType>>>>("checks").Resolve(ctx => ctx.Source.Checks);

@@ -24,14 +24,12 @@ internal static class ServiceQueries
         root.Field<DutyServiceGraphType>("dutyService")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .AllowRoles(AccessRules.Readers)
-            .Resolve(ctx => loaders.ServiceById(ctx, ctx.GetId("id"))
-                .Then(s => s is not null && ctx.Caller().Scope.Covers(s.TerritoryKato) ? s : null));
+            .Resolve(ctx => loaders.ServiceById(ctx, ctx.GetId("id")));
 
         root.Field<ShiftGraphType>("shift")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .AllowRoles(AccessRules.Readers)
-            .Resolve(ctx => loaders.ShiftById(ctx, ctx.GetId("id"))
-                .Then(s => s is not null && ctx.Caller().Scope.Covers(s.TerritoryKato) ? s : null));
+            .Resolve(ctx => loaders.ShiftById(ctx, ctx.GetId("id")));
 
         root.Field<ShiftGraphType>("latestShift")
             .Description("The most recent shift started for the territory.")

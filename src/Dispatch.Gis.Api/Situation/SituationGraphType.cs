@@ -27,7 +27,7 @@ internal sealed class SituationRecipientGraphType : ObjectGraphType<SituationRec
     public SituationRecipientGraphType(ServiceLoaders services)
     {
         Name = "SituationRecipient";
-        Field<NonNullGraphType<DutyServiceGraphType>>("service").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
+        Field<DutyServiceGraphType>("service").Description("The duty-dispatch service; null when its territory is outside your scope.").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
         Field(x => x.AcknowledgedBy, nullable: true);
         Field<DateTimeGraphType>("acknowledgedAt").Resolve(ctx => ctx.Source.AcknowledgedAt);
     }

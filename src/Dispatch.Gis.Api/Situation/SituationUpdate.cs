@@ -11,7 +11,7 @@ internal enum SituationDomain
 }
 
 internal sealed record SituationUpdate(Guid Id, string TerritoryKato, Guid? ZoneId, int? ZoneVersion, Guid? IncidentId, SituationDomain Domain,
-    string Text, string SentBy, DateTime SentAt);
+    string Text, string SentBy, DateTime SentAt) : Auth.ITerritorial;
 
 internal sealed record SituationRecipient(Guid UpdateId, Guid ServiceId, string? AcknowledgedBy, DateTime? AcknowledgedAt);
 

@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace Dispatch.Gis.Territories;
 
-internal sealed record Settlement(long Id, string Name, string FeatureCode, int Population, Point Point, string? TerritoryKato, double? DistanceMeters);
+internal sealed record Settlement(long Id, string Name, string FeatureCode, int Population, Point Point, string? TerritoryKato, double? DistanceMeters) : Auth.ITerritorial;
 
 internal sealed record SettlementFilter(TerritoryScope Scope, SpatialFilter Spatial, int? MinPopulation, Paging Paging);
 

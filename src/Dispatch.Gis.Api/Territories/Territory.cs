@@ -28,7 +28,10 @@ internal sealed record Territory(
     string? Iso3166,
     string Pcode,
     double AreaKm2,
-    AdminCentre? AdminCentre);
+    AdminCentre? AdminCentre) : Auth.ITerritorial
+{
+    string? Auth.ITerritorial.TerritoryKato => Kato;
+}
 
 internal sealed record AdminCentre(string NameKk, string NameRu, string NameEn, Point Point);
 

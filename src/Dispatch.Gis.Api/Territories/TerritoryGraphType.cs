@@ -67,14 +67,10 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
             });
         Field<TerritoryGraphType>("parent")
             .Description("The region of a district; null for regions and when the region is outside the token's territories.")
-            .Resolve(ctx => ctx.Source.ParentKato is { } parent && ctx.Caller().Scope.Covers(parent) ? loaders.TerritoryByKato(ctx, parent) : null);
+            .Resolve(ctx => ctx.Source.ParentKato is { } parent ? loaders.TerritoryByKato(ctx, parent) : null);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TerritoryGraphType>>>>("children")
             .Description("Districts of a region, ordered by KATO.")
-            .Resolve(ctx =>
-            {
-                var scope = ctx.Caller().Scope;
-                return loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato).Then(children => children.Where(c => scope.Covers(c.Kato)).ToList());
-            });
+            .Resolve(ctx => loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato));
         Regimes.RegimeLoaders.AddTerritoryFields(this, regimeLoaders);
         Situation.SituationQueries.AddTerritoryFields(this, situation);
     }

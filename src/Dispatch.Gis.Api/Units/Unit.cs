@@ -43,7 +43,7 @@ internal sealed record Unit(
     DateTime? LocationAt,
     float? SpeedKmh,
     float? HeadingDeg,
-    double? DistanceMeters);
+    double? DistanceMeters) : Auth.ITerritorial;
 
 /// <summary>The allowed status changes of a unit; anything else is CONFLICT.</summary>
 internal static class UnitTransitions

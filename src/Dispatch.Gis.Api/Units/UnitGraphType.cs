@@ -112,7 +112,7 @@ internal sealed class UnitGraphType : ObjectGraphType<Unit>
         Field<NonNullGraphType<DateTimeGraphType>>("statusChangedAt").Resolve(ctx => ctx.Source.StatusChangedAt);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UnitStatusGraphType>>>>("allowedNextStatuses")
             .Resolve(ctx => UnitTransitions.From(ctx.Source.Status));
-        Field<NonNullGraphType<DutyServiceGraphType>>("service").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
+        Field<DutyServiceGraphType>("service").Description("The duty-dispatch service; null when its territory is outside your scope.").Resolve(ctx => services.ServiceById(ctx, ctx.Source.ServiceId));
         Field(x => x.Personnel).Description("People in the unit.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<VehicleCountGraphType>>>>("vehicles").Resolve(ctx => ctx.Source.Vehicles);
         Field(x => x.BaseName, nullable: true);

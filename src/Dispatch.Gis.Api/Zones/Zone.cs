@@ -29,7 +29,7 @@ internal enum Hazard
 }
 
 internal sealed record Zone(Guid Id, ZoneKind Kind, string Name, Hazard Hazard, ZoneStatus Status, int Version, string? TerritoryKato,
-    Guid? IncidentId, string CreatedBy, DateTime CreatedAt, DateTime UpdatedAt, double AreaKm2, double? DistanceMeters);
+    Guid? IncidentId, string CreatedBy, DateTime CreatedAt, DateTime UpdatedAt, double AreaKm2, double? DistanceMeters) : Auth.ITerritorial;
 
 internal sealed record ZoneVersion(Guid ZoneId, int Version, string GeometryJson, string? AreaAddedJson, string? AreaRemovedJson,
     double AreaAddedKm2, double AreaRemovedKm2, string? Note, string ChangedBy, DateTime ChangedAt);

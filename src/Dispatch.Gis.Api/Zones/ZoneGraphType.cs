@@ -101,10 +101,10 @@ internal sealed class ZoneGraphType : ObjectGraphType<Zone>
             .Resolve(ctx => loaders.VersionsByZoneId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<UnitGraphType>>>>("units").Description("Units now inside.")
             .Costing(Costs.SpatialJoin)
-            .Resolve(ctx => loaders.UnitsByZoneId(ctx, ctx.Source.Id).Then(list => list.Where(u => ctx.Caller().Scope.Covers(u.TerritoryKato)).ToList()));
+            .Resolve(ctx => loaders.UnitsByZoneId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DangerousObjectGraphType>>>>("dangerousObjects").Description("Dangerous objects inside.")
             .Costing(Costs.SpatialJoin)
-            .Resolve(ctx => loaders.DangerousObjectsByZoneId(ctx, ctx.Source.Id).Then(list => list.Where(o => ctx.Caller().Scope.Covers(o.TerritoryKato)).ToList()));
+            .Resolve(ctx => loaders.DangerousObjectsByZoneId(ctx, ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SettlementGraphType>>>>("settlements").Description("Settlements inside, largest first.")
             .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.SettlementsByZoneId(ctx, ctx.Source.Id));
@@ -118,7 +118,7 @@ internal sealed class ZoneGraphType : ObjectGraphType<Zone>
             {
                 var level = ctx.GetArgument<TerritoryLevel?>("level");
                 return loaders.TerritoriesByZoneId(ctx, ctx.Source.Id)
-                    .Then(list => list.Where(t => ctx.Caller().Scope.Covers(t.Kato) && (level is null || t.Level == level)).ToList());
+                    .Then(list => list.Where(t => level is null || t.Level == level).ToList());
             });
     }
 
