@@ -13,8 +13,8 @@ namespace Dispatch.Gis.DangerousObjects;
 /// <summary>Potentially dangerous objects: what they hold, who answers for them, and their own hazard zones.</summary>
 internal sealed class DangerousObjectMutations(NpgsqlDataSource db, DangerousObjectLoaders loaders, SpatialArguments spatial)
 {
-    public const int MaxNameLength = 300;
-    public const int MaxKindLength = 200;
+    public const int MaxNameLength = TextLimits.ShortText;
+    public const int MaxKindLength = TextLimits.ShortText;
     public const int MaxListItems = 100;
     private static readonly JsonSerializerOptions Camel = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -70,7 +70,7 @@ internal sealed class DangerousObjectMutations(NpgsqlDataSource db, DangerousObj
 
         var name = TextInput.Required(ctx.GetArgument<string>("name"), "name", MaxNameLength);
         var kind = ctx.GetArgument<HazardZoneKind>("kind");
-        var basis = TextInput.Optional(ctx.GetArgument<string?>("basis"), "basis", 2000, multiline: true);
+        var basis = TextInput.Optional(ctx.GetArgument<string?>("basis"), "basis", TextLimits.Note, multiline: true);
         var id = await UnitOfWork.RunAsync(db, ctx.WriteOrigin(),
             w => DangerousObjectDb.AddHazardZoneAsync(w, target.Id, kind, name, shape, basis, target.TerritoryKato, ctx.CancellationToken), ctx.CancellationToken);
         return new HazardZone(id, target.Id, kind, name, GeoJson.Write(shape).GetRawText(), basis);
@@ -102,13 +102,13 @@ internal sealed class DangerousObjectMutations(NpgsqlDataSource db, DangerousObj
             return new
             {
                 name = TextInput.Required(s.Name, $"{at}.name", MaxKindLength), unNumber = un, casNumber = TextInput.Optional(s.CasNumber, $"{at}.casNumber", 32),
-                quantityTonnes = s.QuantityTonnes, state = TextInput.Optional(s.State, $"{at}.state", 64),
+                quantityTonnes = s.QuantityTonnes, state = TextInput.Optional(s.State, $"{at}.state", TextLimits.Code),
             };
         }).ToList();
         var contacts = (input.Contacts ?? []).Select((c, i) => new
         {
             name = TextInput.Required(c.Name, $"input.contacts[{i}].name", MaxKindLength), role = TextInput.Optional(c.Role, $"input.contacts[{i}].role", MaxKindLength),
-            phone = TextInput.Required(c.Phone, $"input.contacts[{i}].phone", 64),
+            phone = TextInput.Required(c.Phone, $"input.contacts[{i}].phone", TextLimits.Code),
         }).ToList();
         return new DangerousObjectChange(Ids.ParseOptional(input.Id, "input.id"), TextInput.Optional(input.ExternalRef, "input.externalRef", MaxKindLength),
             name, input.HazardClass, kind, TextInput.Optional(input.Operator, "input.operator", MaxNameLength), geometry,

@@ -17,7 +17,7 @@ internal sealed class DeploymentMutations(NpgsqlDataSource db, IncidentLoaders i
 {
     public const int MaxUnitsPerCall = 50;
     public const int MaxClientReportIdLength = 200;
-    public const int MaxNoteLength = 2000;
+    public const int MaxNoteLength = TextLimits.Note;
     private static readonly ServiceKind[] ForceProviders = [ServiceKind.Police, ServiceKind.Ambulance, ServiceKind.MedicalAviation];
 
     public void AddTo(ObjectGraphType root)

@@ -24,6 +24,7 @@ internal sealed class DispatchSchema : Schema
     public DispatchSchema(IServiceProvider services, QueryType query, MutationType mutation, SubscriptionType subscription) : base(services)
     {
         RegisterVisitor(new TerritorialScopeVisitor());
+        RegisterVisitor(new TextLimitsVisitor());
         Query = query;
         Mutation = mutation;
         Subscription = subscription;

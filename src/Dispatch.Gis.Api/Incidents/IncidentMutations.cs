@@ -14,8 +14,8 @@ namespace Dispatch.Gis.Incidents;
 internal sealed class IncidentMutations(NpgsqlDataSource db, IncidentLoaders loaders, SpatialArguments spatial, ClassificationRules rules,
     IOptions<IncidentOptions> options)
 {
-    public const int MaxDescriptionLength = 4000;
-    public const int MaxShortTextLength = 300;
+    public const int MaxDescriptionLength = TextLimits.LongText;
+    public const int MaxShortTextLength = TextLimits.ShortText;
 
     public void AddTo(ObjectGraphType root)
     {
@@ -104,7 +104,7 @@ internal sealed class IncidentMutations(NpgsqlDataSource db, IncidentLoaders loa
         }
 
         return new IncidentInput(received, raw.Channel, TextInput.Optional(raw.CallerName, "input.callerName", MaxShortTextLength),
-            TextInput.Optional(raw.CallerPhone, "input.callerPhone", 64), null, location, TextInput.Optional(raw.Address, "input.address", MaxShortTextLength),
+            TextInput.Optional(raw.CallerPhone, "input.callerPhone", TextLimits.Code), null, location, TextInput.Optional(raw.Address, "input.address", MaxShortTextLength),
             description, type, raw.Urgency);
     }
 }

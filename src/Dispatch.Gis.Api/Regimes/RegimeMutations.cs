@@ -9,7 +9,7 @@ namespace Dispatch.Gis.Regimes;
 
 internal sealed class RegimeMutations(NpgsqlDataSource db)
 {
-    public const int MaxBasisLength = 2000;
+    public const int MaxBasisLength = TextLimits.Note;
 
     public void AddTo(ObjectGraphType root)
     {

@@ -31,7 +31,7 @@ internal sealed class JobQueries(NpgsqlDataSource db, IServiceProvider services,
     }
 
     private async Task<object?> JobRunsAsync(IResolveFieldContext ctx) =>
-        await JobLedgerDb.ListAsync(db, TextInput.Optional(ctx.GetArgument<string?>("job"), "job", 200), ctx.GetArgument<JobOutcome?>("outcome"),
+        await JobLedgerDb.ListAsync(db, TextInput.Optional(ctx.GetArgument<string?>("job"), "job", TextLimits.ShortText), ctx.GetArgument<JobOutcome?>("outcome"),
             Paging.From(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"), paging.Value), ctx.CancellationToken);
 
     private async Task<object?> ScheduledJobsAsync(IResolveFieldContext ctx)

@@ -11,11 +11,11 @@ namespace Dispatch.Gis.Services;
 /// <summary>The registry of duty-dispatch services (Rules §3) and the shift-start check of their channels (§5.1).</summary>
 internal sealed class ServiceMutations(NpgsqlDataSource db, ServiceLoaders loaders, TerritoryLoaders territories)
 {
-    public const int MaxCodeLength = 64;
-    public const int MaxNameLength = 300;
+    public const int MaxCodeLength = TextLimits.Code;
+    public const int MaxNameLength = TextLimits.ShortText;
     public const int MaxListItems = 50;
-    public const int MaxShortTextLength = 200;
-    public const int MaxNoteLength = 2000;
+    public const int MaxShortTextLength = TextLimits.ShortText;
+    public const int MaxNoteLength = TextLimits.Note;
 
     public void AddTo(ObjectGraphType root)
     {

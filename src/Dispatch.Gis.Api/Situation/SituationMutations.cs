@@ -16,7 +16,7 @@ namespace Dispatch.Gis.Situation;
 internal sealed class SituationMutations(NpgsqlDataSource db, SituationLoaders loaders, ZoneLoaders zones, IncidentLoaders incidents, UnitLoaders units,
     ServiceLoaders services, TerritoryLoaders territories, ClassificationRules rules)
 {
-    public const int MaxTextLength = 4000;
+    public const int MaxTextLength = TextLimits.LongText;
     public const int MaxUnitsPerCall = 200;
 
     public void AddTo(ObjectGraphType root)

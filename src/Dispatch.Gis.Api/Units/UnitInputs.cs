@@ -67,7 +67,7 @@ internal sealed record UnitComposition(int Personnel, IReadOnlyList<VehicleCount
         }
 
         var list = (vehicles ?? []).Select(v => new VehicleCount(v.Type.Trim(), v.Count)).ToList();
-        var bad = list.FindIndex(v => v.Type.Length is 0 or > 200 || v.Count is < 1 or > MaxVehiclesOfAType);
+        var bad = list.FindIndex(v => v.Type.Length is 0 or > TextLimits.ShortText || v.Count is < 1 or > MaxVehiclesOfAType);
         if (bad >= 0)
         {
             throw new BadUserInputException($"each vehicle needs a type (1 to 200 characters) and a count of 1 to {MaxVehiclesOfAType}", $"{at}vehicles[{bad}]");

@@ -25,7 +25,7 @@ internal sealed class PositionReportResultGraphType : ObjectGraphType<PositionRe
 
 internal sealed class UnitMutations(NpgsqlDataSource db, UnitLoaders units, ServiceLoaders services, SpatialArguments spatial, IOptions<UnitOptions> options)
 {
-    public const int MaxCallSignLength = 64;
+    public const int MaxCallSignLength = TextLimits.Code;
 
     public void AddTo(ObjectGraphType root)
     {

@@ -14,8 +14,8 @@ namespace Dispatch.Gis.Zones;
 /// <summary>Emergency zones are drawn, redrawn and closed by 112; every change is a version, and goes to the partners of the matching profile.</summary>
 internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, IncidentLoaders incidents, SpatialArguments spatial, ClassificationRules rules)
 {
-    public const int MaxNameLength = 300;
-    public const int MaxNoteLength = 2000;
+    public const int MaxNameLength = TextLimits.ShortText;
+    public const int MaxNoteLength = TextLimits.Note;
 
     public void AddTo(ObjectGraphType root)
     {

@@ -126,4 +126,65 @@ public sealed class HostileInputTests(ApiFixture api)
 
         Assert.Equal("GRAPHQL_PARSE_FAILED", response.ErrorCode());
     }
+
+    [Fact]
+    public async Task Every_text_input_documents_its_maximum_length()
+    {
+        var data = await api.GraphQL.QueryAsync("""
+            { __schema { types { name kind
+                fields { name args { name description type { ...Named } } }
+                inputFields { name description type { ...Named } } } } }
+            fragment Named on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }
+            """);
+        var undocumented = new List<string>();
+        var checkedInputs = 0;
+        foreach (var type in data["__schema"]!["types"]!.AsArray())
+        {
+            var name = type!["name"]!.GetValue<string>();
+            if (name.StartsWith("__", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var inputs = (type["inputFields"] as System.Text.Json.Nodes.JsonArray ?? []).Select(f => ($"{name}.{f!["name"]}", f))
+                .Concat((type["fields"] as System.Text.Json.Nodes.JsonArray ?? []).SelectMany(f => f!["args"]!.AsArray().Select(a => ($"{name}.{f["name"]}.{a!["name"]}", a))));
+            foreach (var (path, input) in inputs)
+            {
+                if (NamedType(input!["type"]!) != "String")
+                {
+                    continue;
+                }
+
+                checkedInputs++;
+                if (input["description"]?.GetValue<string>() is not { } description
+                    || !System.Text.RegularExpressions.Regex.IsMatch(description, @"At most \d+ characters\.$"))
+                {
+                    undocumented.Add(path);
+                }
+            }
+        }
+
+        Assert.Empty(undocumented);
+        Assert.True(checkedInputs > 50, $"only {checkedInputs} text inputs found");
+    }
+
+    [Theory]
+    [InlineData("mutation ($t: String!) { closeZone(zone: \"00000000-0000-0000-0000-000000000001\", note: $t) { id } }", "note", 2000)]
+    [InlineData("query ($t: String!) { search(text: $t) { id } }", "text", 300)]
+    [InlineData("mutation ($t: String!) { upsertDutyService(input: { code: \"X-LONG\", kind: POLICE, name: \"n\", territory: \"750000000\", phones: [\"102\", $t], callSigns: [], channels: [] }) { id } }", "phones", 300)]
+    [InlineData("mutation ($t: String!) { createUnit(input: { service: \"00000000-0000-0000-0000-000000000001\", callSign: \"U\", profile: POLICE, personnel: 1, vehicles: [], base: { type: \"Point\", coordinates: [76.9, 43.2] }, baseName: $t }) { id } }", "baseName", 300)]
+    public async Task Text_one_past_its_documented_length_is_bad_user_input_naming_it(string query, string input, int max)
+    {
+        var atLimit = await api.GraphQL.PostAsync(query, new { t = new string('a', max) });
+        var past = await api.GraphQL.PostAsync(query, new { t = new string('a', max + 1) });
+
+        // At the limit the request passes the door (and fails later, on the made-up ids, if at all).
+        Assert.DoesNotContain($"at most {max} characters", atLimit.ToString(), StringComparison.Ordinal);
+        Assert.Equal("BAD_USER_INPUT", past.ErrorCode());
+        Assert.Contains(input, past.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"at most {max} characters", past.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static string NamedType(System.Text.Json.Nodes.JsonNode type) =>
+        type["name"]?.GetValue<string>() is { } name ? name : NamedType(type["ofType"]!);
 }
