@@ -188,19 +188,4 @@ internal sealed partial class CrsTransformer(NpgsqlDataSource db)
         new($"EPSG:{epsg} {reason}; it cannot be used for input coordinates");
 
     private sealed class UnusableCrsException(string message) : Exception(message);
-
-    /// <summary>Moves x and y in place; z and m pass through (2D datum shifts and projections leave heights alone).</summary>
-    private sealed class TransformFilter(MathTransform transform) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (x, y) = transform.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, x);
-            seq.SetY(i, y);
-        }
-    }
 }

@@ -43,22 +43,8 @@ internal sealed class LocalProjection
     private static Geometry Apply(Geometry geometry, MathTransform transform, int srid)
     {
         var copy = GeoJson.Factory.CreateGeometry(geometry);
-        copy.Apply(new ProjectionFilter(transform));
+        copy.Apply(new TransformFilter(transform));
         copy.SRID = srid;
         return copy;
-    }
-
-    private sealed class ProjectionFilter(MathTransform transform) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (x, y) = transform.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, x);
-            seq.SetY(i, y);
-        }
     }
 }
