@@ -224,10 +224,14 @@ internal static class UnitDb
     internal static Unit Map(NpgsqlDataReader reader, int at) => new(
         reader.GetGuid(at), reader.GetGuid(at + 1), reader.GetString(at + 2), DbEnum.Parse<UnitProfile>(reader.GetString(at + 3)),
         DbEnum.Parse<UnitStatus>(reader.GetString(at + 4)), reader.GetDateTime(at + 5), reader.GetInt32(at + 6), ParseVehicles(reader.GetString(at + 7)),
-        reader.IsDBNull(at + 8) ? null : reader.GetString(at + 8), reader.GetFieldValue<Point>(at + 9), reader.IsDBNull(at + 10) ? null : reader.GetString(at + 10),
-        reader.GetFieldValue<Point>(at + 11), reader.IsDBNull(at + 12) ? null : reader.GetDateTime(at + 12),
+        reader.IsDBNull(at + 8) ? null : reader.GetString(at + 8), PointOrEmpty(reader, at + 9), reader.IsDBNull(at + 10) ? null : reader.GetString(at + 10),
+        PointOrEmpty(reader, at + 11), reader.IsDBNull(at + 12) ? null : reader.GetDateTime(at + 12),
         reader.IsDBNull(at + 13) ? null : reader.GetFloat(at + 13), reader.IsDBNull(at + 14) ? null : reader.GetFloat(at + 14),
         reader.IsDBNull(at + 15) ? null : reader.GetDouble(at + 15));
+
+    // Both are NOT NULL in the table: NULL is UnitSql.ColumnsFor's stand-in for a column no selected field needs.
+    private static Point PointOrEmpty(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? Point.Empty : reader.GetFieldValue<Point>(ordinal);
 
     private static List<VehicleCount> ParseVehicles(string json)
     {

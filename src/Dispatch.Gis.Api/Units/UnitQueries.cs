@@ -58,7 +58,7 @@ internal static class UnitQueries
 
                 var point = await spatial.PointAsync(ctx.GetArgument<Geometry>("point"), ctx.GetArgument<int?>("crs") ?? GeoJson.Wgs84, "point", ctx.CancellationToken);
                 var filter = new UnitFilter(ctx.Caller().Scope, SpatialFilter.None, ctx.GetArgument<UnitProfile?>("profile"), ctx.GetArgument<UnitStatus?>("status"),
-                    ctx.GetOptionalId("service"), new Paging(first, null));
+                    ctx.GetOptionalId("service"), new Paging(first, null), Fields: LookAhead.RowFields(ctx));
                 var nodes = await UnitDb.NearestAsync(db, filter, point, first, max, ctx.CancellationToken);
                 var counted = max is { } radius ? filter with { Spatial = new SpatialFilter(null, new WithinFilter(point, radius), null) } : filter;
                 var (countSql, countParameters) = UnitSql.Count(counted);
@@ -74,5 +74,6 @@ internal static class UnitQueries
         ctx.GetArgument<UnitStatus?>("status"),
         ctx.GetOptionalId("service"),
         Paging.From(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"), paging),
-        ctx.GetArgument<DateTime?>("changedSince"));
+        ctx.GetArgument<DateTime?>("changedSince"),
+        LookAhead.RowFields(ctx));
 }

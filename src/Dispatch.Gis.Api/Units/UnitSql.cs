@@ -7,8 +7,9 @@ using Npgsql;
 namespace Dispatch.Gis.Units;
 
 /// <param name="ChangedSince">Only units whose latest fix or status change is later than this.</param>
+/// <param name="Fields">The GraphQL fields selected on the rows (<see cref="LookAhead.RowFields"/>); null reads every column.</param>
 internal sealed record UnitFilter(TerritoryScope Scope, SpatialFilter Spatial, UnitProfile? Profile, UnitStatus? Status, Guid? Service, Paging Paging,
-    DateTime? ChangedSince = null);
+    DateTime? ChangedSince = null, IReadOnlySet<string>? Fields = null);
 
 internal static class UnitSql
 {
@@ -22,6 +23,23 @@ internal static class UnitSql
         u.territory_kato, u.location, u.location_at, u.speed_kmh, u.heading_deg
         """;
 
+    // The columns that cost something to read and send (jsonb as text, parsed again in .NET; geometries), with what
+    // stands in for them when no selected field needs them. UnitDb.Map reads the stand-ins as empty values.
+    private static readonly (string Column, string StandIn, string[] NeededBy)[] Optional =
+    [
+        ("u.vehicles::text", "'[]'", ["vehicles"]),
+        ("u.base_name", "NULL::text", ["baseName"]),
+        ("u.base", "NULL::geometry", ["base"]),
+        ("u.location", "NULL::geometry", ["location", "position"]),
+    ];
+
+    /// <summary><see cref="Columns"/>, in the same order, reading only what <paramref name="fields"/> need.</summary>
+    public static string ColumnsFor(IReadOnlySet<string>? fields) =>
+        fields is null ? Columns : string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries).Select(column =>
+            Optional.FirstOrDefault(o => o.Column == column) is { Column: not null } optional && !optional.NeededBy.Any(fields.Contains)
+                ? optional.StandIn
+                : column));
+
     public const string ById = $"SELECT {Columns}, NULL::float8 FROM response_units u WHERE u.id = ANY($1)";
 
     public const string ByService = $"SELECT {Columns}, NULL::float8 FROM response_units u WHERE u.service_id = ANY($1) ORDER BY u.call_sign";
@@ -29,10 +47,12 @@ internal static class UnitSql
     public static (string Sql, NpgsqlParameter[] Parameters) List(UnitFilter filter)
     {
         var where = Conditions(filter);
-        var distance = filter.Spatial.DistanceSelect(where, Geography);
+        var distance = filter.Fields is null || filter.Fields.Contains("distanceMeters") || filter.Spatial.ByDistance
+            ? filter.Spatial.DistanceSelect(where, Geography)
+            : "NULL::float8";
         var order = filter.Spatial.DistanceOrder(where, Geography, "u.id", filter.Paging, s => Guid.Parse(s));
         var page = order is null ? where.KeysetPage("u.id", filter.Paging.AfterGuid, filter.Paging.First) : $" {order} LIMIT {where.Parameter(filter.Paging.First + 1)}";
-        return ($"SELECT {Columns}, {distance} FROM response_units u{where.Sql}{page}", where.Parameters);
+        return ($"SELECT {ColumnsFor(filter.Fields)}, {distance} FROM response_units u{where.Sql}{page}", where.Parameters);
     }
 
     public static (string Sql, NpgsqlParameter[] Parameters) Count(UnitFilter filter)
@@ -58,7 +78,7 @@ internal static class UnitSql
         var limit = where.Parameter(first);
         return ($"""
             SELECT * FROM (
-                SELECT {Columns}, ST_Distance({Geography}, {p}::geography) AS distance
+                SELECT {ColumnsFor(filter.Fields)}, ST_Distance({Geography}, {p}::geography) AS distance
                 FROM response_units u{where.Sql}
                 ORDER BY {Geography} <-> {p}::geography
                 LIMIT {candidates}) nearest

@@ -45,6 +45,35 @@ public sealed class UnitSpatialTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_list_reads_only_what_is_selected_yet_every_way_of_selecting_gets_its_values()
+    {
+        var seed = new Seed(api.GraphQL);
+        var (service, _, _) = await seed.ServiceAsync(Seed.AlmatyRegion);
+        double[] at = [75.1, 44.6];
+        var unit = await seed.UnitAsync(service, at);
+        var within = new { point = Seed.Point(at[0], at[1]), radiusMeters = 50 };
+
+        // The same columns reached by a plain selection, a named fragment, an inline fragment and edges.
+        var data = await api.GraphQL.QueryAsync("""
+            query ($w: WithinInput!) {
+              lean: units(within: $w) { nodes { id callSign } }
+              named: units(within: $w) { nodes { ...Where } }
+              inline: units(within: $w) { edges { node { ... on Unit { base vehicles { type count } distanceMeters } } } }
+              nearest: nearestUnits(point: $w.point, first: 1) { nodes { id baseName position { point } } }
+            }
+            fragment Where on Unit { id location }
+            """.Replace("$w.point", "{ type: \"Point\", coordinates: [75.1, 44.6] }", StringComparison.Ordinal), new { w = within });
+
+        Assert.Equal(unit, data["lean"]!["nodes"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(at, data["named"]!["nodes"]![0]!["location"]!["coordinates"]!.AsArray().Select(c => c!.GetValue<double>()));
+        var node = data["inline"]!["edges"]![0]!["node"]!;
+        Assert.Equal(at, node["base"]!["coordinates"]!.AsArray().Select(c => c!.GetValue<double>()));
+        Assert.Equal("patrol car", node["vehicles"]![0]!["type"]!.GetValue<string>());
+        Assert.InRange(node["distanceMeters"]!.GetValue<double>(), 0, 0.01);
+        Assert.Equal(unit, data["nearest"]!["nodes"]![0]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Nearest_units_come_in_true_distance_order_and_respect_the_filters()
     {
         var seed = new Seed(api.GraphQL);

@@ -48,6 +48,38 @@ public sealed class UnitSqlTests
     }
 
     [Fact]
+    public void Only_selected_costly_columns_are_read_and_the_distance_only_when_asked_for()
+    {
+        var within = new SpatialFilter(null, new WithinFilter(Almaty, 5000), null);
+        var (lean, _) = UnitSql.List(Filter(spatial: within) with { Fields = new HashSet<string> { "id", "callSign" } });
+        var (located, _) = UnitSql.List(Filter(spatial: within) with { Fields = new HashSet<string> { "id", "position", "distanceMeters" } });
+        var (everything, _) = UnitSql.List(Filter(spatial: within));
+
+        Assert.DoesNotContain("u.vehicles", lean, StringComparison.Ordinal);
+        Assert.DoesNotContain("u.base,", lean, StringComparison.Ordinal);
+        Assert.DoesNotContain("u.location,", lean, StringComparison.Ordinal);
+        Assert.DoesNotContain("ST_Distance", lean, StringComparison.Ordinal);
+        // The filter itself still runs on the column and its index.
+        Assert.Contains("ST_DWithin(u.location::geography", lean, StringComparison.Ordinal);
+        Assert.Contains("u.location,", located, StringComparison.Ordinal);
+        Assert.Contains("ST_Distance(u.location::geography", located, StringComparison.Ordinal);
+        Assert.DoesNotContain("u.vehicles", located, StringComparison.Ordinal);
+        Assert.StartsWith($"SELECT {UnitSql.Columns}, ST_Distance(", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Distance_order_computes_the_distance_whatever_is_selected()
+    {
+        var byDistance = new SpatialFilter(null, new WithinFilter(Almaty, 5000), null, ByDistance: true);
+
+        var (sql, _) = UnitSql.List(Filter(spatial: byDistance) with { Fields = new HashSet<string> { "id" } });
+
+        // The cursor of a distance-ordered page is "distance|id".
+        Assert.Contains("SELECT u.id", sql, StringComparison.Ordinal);
+        Assert.Contains(", ST_Distance(u.location::geography", sql[..sql.IndexOf(" FROM ", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bbox_keeps_the_column_bare_so_the_index_applies()
     {
         var (sql, parameters) = UnitSql.Count(Filter(spatial: new SpatialFilter(new BoundingBox(76, 43, 77, 44), null, null)));
