@@ -20,20 +20,40 @@ internal static class DatabaseSetup
 
     private static readonly string[] PoolSizeKeys = ["Maximum Pool Size", "Max Pool Size", "MaxPoolSize"];
 
+    public const string MaxAutoPrepareKey = "Dispatch:Database:MaxAutoPrepare";
+
+    /// <summary>
+    /// Statements each connection keeps prepared once used twice (Npgsql's automatic preparation): the service's SQL
+    /// is a few dozen fixed texts, so parse and plan happen once per connection instead of on every call. 0 turns it
+    /// off — needed behind a pooler in transaction mode, where a prepared statement may be on another server session.
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    private static readonly string[] AutoPrepareKeys = ["Max Auto Prepare", "MaxAutoPrepare"];
+
     /// <summary>Migrations and partition upkeep: one at a time, briefly.</summary>
     public const int OwnerMaxPoolSize = 3;
 
     /// <summary>A pool ceiling unless the connection string sets its own.</summary>
-    internal static string WithPoolCeiling(string connectionString, int maxPoolSize)
+    internal static string WithPoolCeiling(string connectionString, int maxPoolSize) =>
+        Unless(connectionString, PoolSizeKeys, b => b.MaxPoolSize = maxPoolSize);
+
+    /// <summary>Automatic preparation unless the connection string sets its own.</summary>
+    internal static string WithAutoPrepare(string connectionString, int maxAutoPrepare) =>
+        Unless(connectionString, AutoPrepareKeys, b => b.MaxAutoPrepare = maxAutoPrepare);
+
+    private static string Unless(string connectionString, string[] keys, Action<NpgsqlConnectionStringBuilder> set)
     {
         // The plain builder keeps only the keys the string sets (Npgsql's knows every key), in any of Npgsql's spellings.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (PoolSizeKeys.Any(given.ContainsKey))
+        if (keys.Any(given.ContainsKey))
         {
             return connectionString;
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxPoolSize }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        set(builder);
+        return builder.ConnectionString;
     }
 
     public static IServiceCollection AddDispatchDatabase(this IServiceCollection services, IConfiguration configuration)
@@ -45,7 +65,9 @@ internal static class DatabaseSetup
                 $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
         }
 
-        services.AddNpgsqlDataSource(WithPoolCeiling(connectionString, configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize)),
+        services.AddNpgsqlDataSource(
+            WithAutoPrepare(WithPoolCeiling(connectionString, configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize)),
+                configuration.GetValue(MaxAutoPrepareKey, DefaultMaxAutoPrepare)),
             builder => builder.UseNetTopologySuite());
         // Without an owner connection (a single-role development database) migrations use the service's own.
         var ownerConnectionString = configuration.GetConnectionString(OwnerConnectionStringName);
