@@ -27,6 +27,10 @@ public sealed class EvidenceForgeryTests(ApiFixture api)
         "UPDATE emergency_zone_versions SET note = 'rewritten'",
         "DELETE FROM emergency_zone_versions",
         "INSERT INTO emergency_zone_versions (zone_id, version, geom, changed_by, changed_at) SELECT zone_id, 99, geom, 'x', '2020-01-01' FROM emergency_zone_versions LIMIT 1",
+        "INSERT INTO emergency_zone_versions (zone_id, version, geom, changed_by) SELECT zone_id, 99, geom, 'x' FROM emergency_zone_versions LIMIT 1",
+        "INSERT INTO situation_updates (territory_kato, domain, text, sent_by, sent_at) VALUES ('750000000', 'OTHER', 'x', 'x', '2020-01-01')",
+        "INSERT INTO deployment_reports (deployment_id, client_report_id, reported_by, reported_at) SELECT id, 'x', 'x', '2020-01-01' FROM deployments LIMIT 1",
+        "INSERT INTO readiness_reports (service_id, units, reported_by, reported_at) SELECT id, '{}', 'x', '2020-01-01' FROM duty_services LIMIT 1",
         "UPDATE deployment_reports SET arrived_at = now()",
         "DELETE FROM readiness_reports",
         "UPDATE situation_updates SET text = 'rewritten'",
@@ -47,6 +51,18 @@ public sealed class EvidenceForgeryTests(ApiFixture api)
         var error = await Assert.ThrowsAsync<PostgresException>(() => cmd.ExecuteNonQueryAsync());
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    [Fact]
+    public async Task A_zone_version_ahead_of_its_zone_is_refused_even_for_the_owner()
+    {
+        var zone = await new Seed(api.GraphQL).ZoneAsync(Seed.Square(76.95, 43.21, 0.01));
+        await using var ahead = api.Db.CreateCommand(
+            $"INSERT INTO emergency_zone_versions (zone_id, version, geom, changed_by) SELECT zone_id, 2, geom, 'x' FROM emergency_zone_versions WHERE zone_id = '{zone}'");
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ahead.ExecuteNonQueryAsync());
+
+        Assert.Contains("is not at version 2", error.MessageText, StringComparison.Ordinal);
     }
 
     [Fact]
