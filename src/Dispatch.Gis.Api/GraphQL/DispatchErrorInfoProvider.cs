@@ -54,7 +54,8 @@ internal sealed partial class DispatchErrorInfoProvider(bool exposeExceptionDeta
         return info;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\s*Did you mean [^?]*\?")]
+    // GraphQL.NET ends most suggestions with "?", but not the one for an unknown argument ("… Did you mean 'kato'").
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*Did you mean [^?]*(\?|$)")]
     private static partial System.Text.RegularExpressions.Regex Suggestion();
 
     internal static (string Code, string Message, string? Argument) Classify(ExecutionError error)

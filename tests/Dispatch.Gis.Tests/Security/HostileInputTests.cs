@@ -111,10 +111,13 @@ public sealed class HostileInputTests(ApiFixture api)
     public async Task Errors_outside_Development_suggest_no_fields_and_show_no_implementation_detail()
     {
         var response = await api.GraphQL.PostAsync("{ territorys { kato } }");
+        var argument = await api.GraphQL.PostAsync("""{ territory(kat: "750000000") { kato } }""");
 
         Assert.Equal("GRAPHQL_VALIDATION_FAILED", response.ErrorCode());
         Assert.DoesNotContain("Did you mean", response.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(response.Errors![0]!["extensions"]!["detail"]);
+        Assert.All(argument.Errors!, e => Assert.DoesNotContain("Did you mean", e!["message"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Contains(argument.Errors!, e => e!["message"]!.GetValue<string>().Contains("Unknown argument 'kat'", StringComparison.Ordinal));
     }
 
     [Fact]
