@@ -86,6 +86,7 @@ internal sealed class RequestLoaders(Microsoft.Extensions.Options.IOptions<Graph
 {
     private readonly ConcurrentDictionary<string, object> _loaders = new();
     private int _roundTrips;
+    private long _responseBytes;
 
     public BatchLoader<TKey, T> Get<TKey, T>(string name, Func<IReadOnlyList<TKey>, CancellationToken, Task<IDictionary<TKey, T>>> fetch, T missing)
         where TKey : notnull =>
@@ -108,6 +109,22 @@ internal sealed class RequestLoaders(Microsoft.Extensions.Options.IOptions<Graph
             throw new DispatchException(ErrorCodes.QueryTooComplex, $"this request needs more than {max} database round trips (Dispatch:GraphQL:MaxDatabaseRoundTrips); split it");
         }
     }
+
+    /// <summary>
+    /// Counts bytes this request's answer will hold, refusing past <see cref="GraphQLLimits.MaxResponseBytes"/>. Shapes
+    /// are priced from their stored vertex counts in the query that reads them (<see cref="ResponseBudget.VertexAllowance"/>) and other large values as
+    /// they resolve, so an oversized answer is refused before it is built, not after.
+    /// </summary>
+    public void SpendResponseBytes(long bytes, bool mutation)
+    {
+        var max = limits.Value.MaxResponseBytes;
+        if (Interlocked.Add(ref _responseBytes, bytes) > max)
+        {
+            throw new DispatchException(ErrorCodes.QueryTooComplex, ResponseSize.TooLargeMessage(mutation, max));
+        }
+    }
+
+    public long RemainingResponseBytes => limits.Value.MaxResponseBytes - Interlocked.Read(ref _responseBytes);
 
     /// <summary>Forgets everything loaded so far: after a write, what this request read before is stale.</summary>
     public void Clear() => _loaders.Clear();

@@ -25,6 +25,7 @@ internal sealed class DispatchSchema : Schema
     {
         RegisterVisitor(new TerritorialScopeVisitor());
         RegisterVisitor(new TextLimitsVisitor());
+        RegisterVisitor(new ResponseBudgetVisitor());
         Query = query;
         Mutation = mutation;
         Subscription = subscription;

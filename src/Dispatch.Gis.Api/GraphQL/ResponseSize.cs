@@ -1,17 +1,114 @@
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.DataLoader;
+using GraphQL.Resolvers;
+using GraphQL.Types;
+using GraphQL.Utilities;
+
 namespace Dispatch.Gis.GraphQL;
 
 /// <summary>
 /// The cap on one response (<see cref="GraphQLLimits.MaxResponseBytes"/>). The complexity price bounds what a query
 /// asks for, but not what the data turns out to be (a district boundary can be 10 kB or 3 MB); this bounds what the
-/// server holds and sends for one answer, so one caller cannot make the process buffer gigabytes.
+/// server holds and sends for one answer, so one caller cannot make the process buffer gigabytes: shapes are priced
+/// from their stored vertex counts before they are read, other large values as they resolve
+/// (<see cref="ResponseBudgetVisitor"/>), and the serialised answer is cut off at the cap (<see cref="BoundedBuffer"/>).
 /// </summary>
 internal static class ResponseSize
 {
-    public static global::GraphQL.ExecutionResult TooLarge(global::GraphQL.ExecutionResult result, int maxBytes) =>
+    /// <summary>GeoJSON text of a coordinate pair at 7 decimals ("[76.9312345,43.2512345],"), and a shape's framing.</summary>
+    private const int BytesPerVertex = 24;
+
+    private const int BytesPerShape = 64;
+
+    public static long GeoJsonBytes(long vertices) => BytesPerShape + vertices * BytesPerVertex;
+
+    public static string TooLargeMessage(bool mutation, int maxBytes) =>
+        // A mutation has been committed by now: the caller must not retry it believing nothing happened.
+        (mutation ? "the mutation was carried out, but its answer" : "the response")
+        + $" would exceed {maxBytes} bytes (Dispatch:GraphQL:MaxResponseBytes); ask for fewer rows (first), a smaller area, or simplified geometry (simplifyMeters)";
+
+    public static bool IsMutation(IResolveFieldContext ctx) => ctx.Operation.Operation == global::GraphQLParser.AST.OperationType.Mutation;
+
+    public static ExecutionResult TooLarge(ExecutionResult result, int maxBytes) =>
         GraphQLRequestExecutor.RequestError(ErrorCodes.QueryTooComplex,
-            // A mutation has been committed by now: the caller must not retry it believing nothing happened.
-            (result.Operation?.Operation == global::GraphQLParser.AST.OperationType.Mutation ? "the mutation was carried out, but its answer" : "the response")
-            + $" would exceed {maxBytes} bytes; ask for fewer rows (first), a smaller area, or simplified geometry (tolerance)");
+            TooLargeMessage(result.Operation?.Operation == global::GraphQLParser.AST.OperationType.Mutation, maxBytes));
+
+    public static long VerticesIn(long bytes) => Math.Max(0, (bytes - BytesPerShape) / BytesPerVertex);
+}
+
+/// <summary>The request's answer-size budget as a loader's fetch sees it: a fetch has no resolver context of its own.</summary>
+internal sealed record ResponseBudget(RequestLoaders Loaders, bool Mutation)
+{
+    public static ResponseBudget Of(IResolveFieldContext ctx) => new(RequestLoaders.Of(ctx), ResponseSize.IsMutation(ctx));
+
+    public void Spend(long bytes) => Loaders.SpendResponseBytes(bytes, Mutation);
+
+    /// <summary>The GeoJSON of a batch of shapes with this many vertices in all.</summary>
+    public void SpendVertices(long vertices) => Spend(ResponseSize.GeoJsonBytes(vertices));
+
+    /// <summary>How many more vertices of shapes the answer has room for: a batch past it is not even encoded.</summary>
+    public long VertexAllowance => ResponseSize.VerticesIn(Loaders.RemainingResponseBytes);
+}
+
+/// <summary>
+/// Counts every shape and JSON value into the request's answer-size budget as it resolves, so a query of many
+/// moderately large values is refused while it runs. Fields whose loader reserved their shapes before reading them
+/// say so with <see cref="SizedBeforeRead"/> and are not counted twice.
+/// </summary>
+internal sealed class ResponseBudgetVisitor : BaseSchemaNodeVisitor
+{
+    private const string SizedKey = "dispatch.sizedBeforeRead";
+
+    public static FieldBuilder<TSource, TReturn> SizedBeforeRead<TSource, TReturn>(FieldBuilder<TSource, TReturn> field)
+    {
+        field.FieldType.Metadata[SizedKey] = true;
+        return field;
+    }
+
+    public override void VisitObjectFieldDefinition(FieldType field, IObjectGraphType type, ISchema schema)
+    {
+        if (field.ResolvedType?.GetNamedType() is not (Geo.GeometryGraphType or JsonGraphType) || field.Metadata.ContainsKey(SizedKey))
+        {
+            return;
+        }
+
+        field.Resolver = new CountingResolver(field.Resolver ?? NameFieldResolver.Instance);
+    }
+
+    private sealed class CountingResolver(IFieldResolver inner) : IFieldResolver
+    {
+        public async ValueTask<object?> ResolveAsync(IResolveFieldContext context)
+        {
+            var value = await inner.ResolveAsync(context);
+            var budget = ResponseBudget.Of(context);
+            return value is IDataLoaderResult pending ? new Counted(pending, budget) : Count(value, budget);
+        }
+
+        private static object? Count(object? value, ResponseBudget budget)
+        {
+            budget.Spend(Bytes(value));
+            return value;
+        }
+
+        private static long Bytes(object? value) => value switch
+        {
+            null => 0,
+            NetTopologySuite.Geometries.Geometry geometry => ResponseSize.GeoJsonBytes(geometry.NumPoints),
+            System.Text.Json.JsonElement element => element.ValueKind is System.Text.Json.JsonValueKind.Undefined
+                ? 0
+                : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length,
+            string text => text.Length,
+            System.Collections.IEnumerable items => items.Cast<object?>().Sum(Bytes),
+            _ => 0,
+        };
+
+        private sealed class Counted(IDataLoaderResult inner, ResponseBudget budget) : IDataLoaderResult
+        {
+            public async Task<object?> GetResultAsync(CancellationToken cancellationToken = default) =>
+                Count(await inner.GetResultAsync(cancellationToken), budget);
+        }
+    }
 }
 
 /// <summary>A write-only memory buffer that refuses to grow past its limit.</summary>

@@ -62,16 +62,29 @@ internal static class TerritoryDb
     }
 
     public static async Task<IDictionary<string, JsonElement>> GeometryByKatoAsync(
-        NpgsqlDataSource db, IEnumerable<string> katos, double simplifyMeters, CancellationToken ct)
+        NpgsqlDataSource db, IEnumerable<string> katos, double simplifyMeters, ResponseBudget budget, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(TerritorySql.GeometryByKato);
         cmd.Parameters.Add(new NpgsqlParameter { Value = katos.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = simplifyMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = budget.VertexAllowance });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var result = new Dictionary<string, JsonElement>();
         while (await reader.ReadAsync(ct))
         {
-            result[reader.GetString(0)] = GeoJson.Parse(reader.GetString(1));
+            // Full boundaries are priced from the stored counts before any is read; simplified ones as PostgreSQL returns them.
+            if (simplifyMeters <= 0 && result.Count == 0)
+            {
+                budget.SpendVertices(reader.GetInt64(2));
+            }
+
+            var json = reader.GetString(1);
+            if (simplifyMeters > 0)
+            {
+                budget.Spend(json.Length);
+            }
+
+            result[reader.GetString(0)] = GeoJson.Parse(json);
         }
 
         return result;

@@ -51,10 +51,10 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
             .Description("Sum of the populations of the reference settlements (GeoNames places of 15,000 or more) inside; not a census total.")
             .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.PopulationByKato(ctx, ctx.Source.Kato));
-        Field<NonNullGraphType<GeometryGraphType>>("geometry")
+        ResponseBudgetVisitor.SizedBeforeRead(Field<NonNullGraphType<GeometryGraphType>>("geometry")
             .Description("Boundary as GeoJSON MultiPolygon, optionally simplified for display.")
             .Argument<FloatGraphType>("simplifyMeters", "Simplification tolerance in metres; 0 or absent returns the full boundary.")
-            .CostingBoundary()
+            .CostingBoundary())
             .Resolve(ctx =>
             {
                 var tolerance = ctx.GetArgument<double?>("simplifyMeters") ?? 0;

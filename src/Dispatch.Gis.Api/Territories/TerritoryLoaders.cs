@@ -24,7 +24,10 @@ internal sealed class TerritoryLoaders(NpgsqlDataSource db)
             (keys, ct) => TerritoryDb.PopulationByKatoAsync(db, keys, ct), missing: 0).Load(kato);
 
     // One loader per tolerance: a query that asks for two tolerances gets two batches, each still one query.
-    public IDataLoaderResult<JsonElement> GeometryByKato(IResolveFieldContext ctx, string kato, double simplifyMeters) =>
-        RequestLoaders.Of(ctx).Get<string, JsonElement>($"GeometryByKato:{simplifyMeters:R}",
-            (keys, ct) => TerritoryDb.GeometryByKatoAsync(db, keys, simplifyMeters, ct), missing: default).Load(kato);
+    public IDataLoaderResult<JsonElement> GeometryByKato(IResolveFieldContext ctx, string kato, double simplifyMeters)
+    {
+        var budget = ResponseBudget.Of(ctx);
+        return RequestLoaders.Of(ctx).Get<string, JsonElement>($"GeometryByKato:{simplifyMeters:R}",
+            (keys, ct) => TerritoryDb.GeometryByKatoAsync(db, keys, simplifyMeters, budget, ct), missing: default).Load(kato);
+    }
 }

@@ -32,11 +32,17 @@ internal static class TerritorySql
     // ST_ForcePolygonCCW: RFC 7946 winding (exterior counter-clockwise, holes clockwise), whatever the source had.
     // The tolerance converts metres at 111,320 m per degree, the length of a degree of latitude; a degree of
     // longitude is shorter in Kazakhstan (≈ 71–81 km), so east-west the shape is simplified less than asked, never more.
+    // $3: the vertices the request's answer has room for (ResponseBudget); full boundaries past it are not encoded,
+    // and the batch's vertex count in the last column is what the caller refuses them by.
     public const string GeometryByKato = """
-        SELECT kato,
-               ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END)), 6)
-        FROM territories
-        WHERE kato = ANY($1)
+        WITH batch AS (SELECT coalesce(sum(vertices), 0) AS vertices FROM territories WHERE kato = ANY($1))
+        SELECT t.kato,
+               CASE WHEN $2 <= 0 AND b.vertices > $3 THEN NULL
+                    ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(t.geom, $2 / 111320.0) ELSE t.geom END)), 6)
+               END,
+               b.vertices
+        FROM territories t CROSS JOIN batch b
+        WHERE t.kato = ANY($1)
         """;
 
     /// <summary>A territory column inside a token's scope ({0} = the scope's KATO codes): the code itself or its region.</summary>

@@ -27,29 +27,50 @@ internal static class ZoneDb
             [new NpgsqlParameter { Value = incidents.ToArray() }], ct))
             .GroupBy(z => z.IncidentId!.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<Zone>)g.ToList());
 
-    public static async Task<IDictionary<Guid, string>> GeometryByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, double simplifyMeters, CancellationToken ct)
+    public static async Task<IDictionary<Guid, string>> GeometryByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, double simplifyMeters,
+        ResponseBudget budget, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(ZoneSql.GeometryById);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = simplifyMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = budget.VertexAllowance });
         var result = new Dictionary<Guid, string>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            result[reader.GetGuid(0)] = reader.GetString(1);
+            // Full shapes are priced from the stored counts before any is read; simplified ones as PostgreSQL returns them.
+            if (simplifyMeters <= 0 && result.Count == 0)
+            {
+                budget.SpendVertices(reader.GetInt64(2));
+            }
+
+            var json = reader.GetString(1);
+            if (simplifyMeters > 0)
+            {
+                budget.Spend(json.Length);
+            }
+
+            result[reader.GetGuid(0)] = json;
         }
 
         return result;
     }
 
-    public static async Task<IDictionary<Guid, IReadOnlyList<ZoneVersion>>> VersionsByZoneAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    public static async Task<IDictionary<Guid, IReadOnlyList<ZoneVersion>>> VersionsByZoneAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, ResponseBudget budget,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(ZoneSql.VersionsByZone);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = budget.VertexAllowance });
         var rows = new List<ZoneVersion>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            if (rows.Count == 0)
+            {
+                budget.SpendVertices(reader.GetInt64(10));
+            }
+
             rows.Add(new ZoneVersion(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), Db.TextOrNull(reader, 3), Db.TextOrNull(reader, 4),
                 reader.GetDouble(5), reader.GetDouble(6), Db.TextOrNull(reader, 7), reader.GetString(8), reader.GetDateTime(9)));
         }

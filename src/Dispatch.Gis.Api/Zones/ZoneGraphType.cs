@@ -34,12 +34,18 @@ internal sealed class ZoneLoaders(NpgsqlDataSource db)
     public IDataLoaderResult<IReadOnlyList<Zone>> ZonesByIncidentId(IResolveFieldContext ctx, Guid incident) =>
         RequestLoaders.Many<Guid, Zone>(ctx, "ZonesByIncidentId", incident, (keys, ct) => ZoneDb.ByIncidentAsync(db, keys, ct));
 
-    public IDataLoaderResult<string> GeometryById(IResolveFieldContext ctx, Guid id, double simplifyMeters) =>
-        RequestLoaders.Of(ctx).Get<Guid, string>($"ZoneGeometryById:{simplifyMeters:R}",
-            (keys, ct) => ZoneDb.GeometryByIdAsync(db, keys, simplifyMeters, ct), "null").Load(id);
+    public IDataLoaderResult<string> GeometryById(IResolveFieldContext ctx, Guid id, double simplifyMeters)
+    {
+        var budget = ResponseBudget.Of(ctx);
+        return RequestLoaders.Of(ctx).Get<Guid, string>($"ZoneGeometryById:{simplifyMeters:R}",
+            (keys, ct) => ZoneDb.GeometryByIdAsync(db, keys, simplifyMeters, budget, ct), "null").Load(id);
+    }
 
-    public IDataLoaderResult<IReadOnlyList<ZoneVersion>> VersionsByZoneId(IResolveFieldContext ctx, Guid id) =>
-        RequestLoaders.Many<Guid, ZoneVersion>(ctx, "ZoneVersionsByZoneId", id, (keys, ct) => ZoneDb.VersionsByZoneAsync(db, keys, ct));
+    public IDataLoaderResult<IReadOnlyList<ZoneVersion>> VersionsByZoneId(IResolveFieldContext ctx, Guid id)
+    {
+        var budget = ResponseBudget.Of(ctx);
+        return RequestLoaders.Many<Guid, ZoneVersion>(ctx, "ZoneVersionsByZoneId", id, (keys, ct) => ZoneDb.VersionsByZoneAsync(db, keys, budget, ct));
+    }
 
     public IDataLoaderResult<IReadOnlyList<Unit>> UnitsByZoneId(IResolveFieldContext ctx, Guid id) =>
         RequestLoaders.Many<Guid, Unit>(ctx, "UnitsByZoneId", id, (keys, ct) => ZoneDb.PairsAsync(db, ZoneSql.UnitsInZones, keys, r => UnitDb.Map(r, 1), ct));
@@ -60,10 +66,12 @@ internal sealed class ZoneVersionGraphType : ObjectGraphType<ZoneVersion>
     {
         Name = "ZoneVersion";
         Field(x => x.Version);
-        Field<NonNullGraphType<GeometryGraphType>>("geometry").Costing(Costs.Shape).Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
-        Field<GeometryGraphType>("areaAdded").Description("What this version added to the previous one.").Costing(Costs.Shape)
+        // The versions' loader reserved all three shapes before reading them.
+        ResponseBudgetVisitor.SizedBeforeRead(Field<NonNullGraphType<GeometryGraphType>>("geometry").Costing(Costs.Shape))
+            .Resolve(ctx => GeoJson.Parse(ctx.Source.GeometryJson));
+        ResponseBudgetVisitor.SizedBeforeRead(Field<GeometryGraphType>("areaAdded").Description("What this version added to the previous one.").Costing(Costs.Shape))
             .Resolve(ctx => ctx.Source.AreaAddedJson is { } json ? GeoJson.Parse(json) : null);
-        Field<GeometryGraphType>("areaRemoved").Description("What this version took away from the previous one.").Costing(Costs.Shape)
+        ResponseBudgetVisitor.SizedBeforeRead(Field<GeometryGraphType>("areaRemoved").Description("What this version took away from the previous one.").Costing(Costs.Shape))
             .Resolve(ctx => ctx.Source.AreaRemovedJson is { } json ? GeoJson.Parse(json) : null);
         Field(x => x.AreaAddedKm2);
         Field(x => x.AreaRemovedKm2);
@@ -92,9 +100,9 @@ internal sealed class ZoneGraphType : ObjectGraphType<Zone>
         Field<NonNullGraphType<DateTimeGraphType>>("updatedAt").Resolve(ctx => ctx.Source.UpdatedAt);
         Field(x => x.AreaKm2);
         Field<FloatGraphType>("distanceMeters").Resolve(ctx => ctx.Source.DistanceMeters);
-        Field<NonNullGraphType<GeometryGraphType>>("geometry")
+        ResponseBudgetVisitor.SizedBeforeRead(Field<NonNullGraphType<GeometryGraphType>>("geometry")
             .Argument<FloatGraphType>("simplifyMeters")
-            .Costing(Costs.Shape)
+            .Costing(Costs.Shape))
             .Resolve(ctx => loaders.GeometryById(ctx, ctx.Source.Id, SimplifyMeters(ctx)).Then(GeoJson.Parse));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ZoneVersionGraphType>>>>("versions").Description("Newest first.")
             .Costing(Costs.RowsWithShapes)

@@ -24,16 +24,28 @@ internal static class ZoneSql
 
     public const string ById = $"SELECT {Columns}, NULL::float8 FROM emergency_zones z WHERE z.id = ANY($1)";
 
+    // $3: the vertices the request's answer has room for (ResponseBudget). A batch of full shapes past it is not
+    // encoded at all; the batch's vertex count in the last column is what the caller refuses it by.
     public const string GeometryById = """
-        SELECT id, ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(geom, $2 / 111320.0) ELSE geom END)), 7)
-        FROM emergency_zones WHERE id = ANY($1)
+        WITH batch AS (SELECT coalesce(sum(vertices), 0) AS vertices FROM emergency_zones WHERE id = ANY($1))
+        SELECT z.id,
+               CASE WHEN $2 <= 0 AND b.vertices > $3 THEN NULL
+                    ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(ST_Multi(CASE WHEN $2 > 0 THEN ST_SimplifyPreserveTopology(z.geom, $2 / 111320.0) ELSE z.geom END)), 7)
+               END,
+               b.vertices
+        FROM emergency_zones z CROSS JOIN batch b WHERE z.id = ANY($1)
         """;
 
+    // $2: the vertices the answer has room for, as in GeometryById.
     public const string VersionsByZone = """
-        SELECT zone_id, version, ST_AsGeoJSON(ST_ForcePolygonCCW(geom), 7), ST_AsGeoJSON(ST_ForcePolygonCCW(area_added), 7), ST_AsGeoJSON(ST_ForcePolygonCCW(area_removed), 7),
-               area_added_km2, area_removed_km2,
-               note, changed_by, changed_at
-        FROM emergency_zone_versions WHERE zone_id = ANY($1) ORDER BY zone_id, version DESC
+        WITH batch AS (SELECT coalesce(sum(vertices), 0) AS vertices FROM emergency_zone_versions WHERE zone_id = ANY($1))
+        SELECT v.zone_id, v.version,
+               CASE WHEN b.vertices > $2 THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(v.geom), 7) END,
+               CASE WHEN b.vertices > $2 THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(v.area_added), 7) END,
+               CASE WHEN b.vertices > $2 THEN NULL ELSE ST_AsGeoJSON(ST_ForcePolygonCCW(v.area_removed), 7) END,
+               v.area_added_km2, v.area_removed_km2,
+               v.note, v.changed_by, v.changed_at, b.vertices
+        FROM emergency_zone_versions v CROSS JOIN batch b WHERE v.zone_id = ANY($1) ORDER BY v.zone_id, v.version DESC
         """;
 
     public static (string Sql, NpgsqlParameter[] Parameters) List(ZoneFilter filter)

@@ -128,14 +128,37 @@ public sealed class LimitsTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task An_answer_past_the_response_size_limit_is_an_error_over_HTTP_and_WebSocket_and_a_small_one_is_not()
+    public async Task Shapes_past_the_response_size_limit_are_refused_from_their_vertex_counts_before_they_are_read()
     {
         await using var app = await ApiFixture.StartAsync(api.Database, new Dictionary<string, string?>
         {
             ["Dispatch:GraphQL:MaxResponseBytes"] = "20000",
         });
         using var client = ClientOf(app);
-        const string big = "{ territories(level: REGION, first: 20) { nodes { kato geometry } } }";
+        var vertices = await api.ScalarAsync<long>("SELECT sum(ST_NPoints(geom)) FROM territories WHERE level = 'REGION'");
+
+        var full = await client.PostAsync("{ territories(level: REGION, first: 20) { nodes { kato geometry } } }");
+        // Simplified, the same boundaries fit: they are counted as PostgreSQL returns them.
+        var simplified = await client.PostAsync("{ territories(level: REGION, first: 1) { nodes { kato geometry(simplifyMeters: 20000) } } }");
+
+        Assert.True(vertices * 24 > 20000, $"the regions have only {vertices} vertices");
+        Assert.Null(full.Data);
+        Assert.Equal("QUERY_TOO_COMPLEX", full.Errors![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Contains("would exceed 20000 bytes (Dispatch:GraphQL:MaxResponseBytes)", full.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(simplified.Errors is null, simplified.ToString());
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_answer_past_the_response_size_limit_is_an_error_over_HTTP_and_WebSocket_and_a_small_one_is_not()
+    {
+        await using var app = await ApiFixture.StartAsync(api.Database, new Dictionary<string, string?>
+        {
+            ["Dispatch:GraphQL:MaxResponseBytes"] = "2000",
+        });
+        using var client = ClientOf(app);
+        // No shapes: only the serialised answer, cut off at the cap, stops this one.
+        const string big = "{ territories(first: 100) { nodes { kato nameEn nameRu nameKk } } }";
 
         var small = await client.PostAsync("{ territory(kato: \"750000000\") { kato nameEn } }");
         var overHttp = await client.PostAsync(big);
@@ -151,7 +174,7 @@ public sealed class LimitsTests(ApiFixture api)
         Assert.Null(small.Errors);
         Assert.Equal(400, overHttp.Status);
         Assert.Equal("QUERY_TOO_COMPLEX", overHttp.ErrorCode());
-        Assert.Contains("20000 bytes", overHttp.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("2000 bytes", overHttp.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(200, legacy.Status);
         Assert.Equal("QUERY_TOO_COMPLEX", legacy.ErrorCode());
         Assert.Equal("error", overWs!["type"]!.GetValue<string>());
