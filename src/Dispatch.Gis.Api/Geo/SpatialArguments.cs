@@ -78,7 +78,10 @@ internal sealed class SpatialArguments(GeometryRules rules, CrsTransformer crs)
             throw new BadUserInputException("orderBy: DISTANCE needs within (the point to measure from)", "orderBy");
         }
 
-        return new SpatialFilter(bbox, within, intersects, byDistance);
+        // The spheroid distance costs a computation per row: only when the rows' distanceMeters is asked for, or they
+        // are ordered by it (the cursor carries it).
+        var distanceWanted = within is not null && (byDistance || LookAhead.RowFields(ctx).Contains("distanceMeters"));
+        return new SpatialFilter(bbox, within, intersects, byDistance, distanceWanted);
     }
 
     /// <summary>A bbox in WGS 84, or drawn in another CRS and carried as its WGS 84 outline.</summary>

@@ -11,7 +11,8 @@ internal sealed record WithinFilter(Point Point, double RadiusMeters);
 /// every table: the query shape is parameterised and the column left bare, so the GiST indexes apply.
 /// </summary>
 /// <param name="ByDistance">Order by the distance from the within-point (keyset on distance, then id).</param>
-internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Geometry? Intersects, bool ByDistance = false)
+/// <param name="DistanceWanted">Select the distance from the within-point (the query asks for it, or orders by it).</param>
+internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Geometry? Intersects, bool ByDistance = false, bool DistanceWanted = true)
 {
     public static readonly SpatialFilter None = new(null, null, null);
 
@@ -33,9 +34,9 @@ internal sealed record SpatialFilter(BoundingBox? BBox, WithinFilter? Within, Ge
         }
     }
 
-    /// <summary>The distance in metres from the within-point, as a select expression, or NULL when there is none.</summary>
+    /// <summary>The distance in metres from the within-point, as a select expression, or NULL when there is none or it is not wanted.</summary>
     public string DistanceSelect(SqlConditions where, string geography) =>
-        Within is { } within ? $"ST_Distance({geography}, {where.Parameter(within.Point)}::geography)" : "NULL::float8";
+        Within is { } within && (DistanceWanted || ByDistance) ? $"ST_Distance({geography}, {where.Parameter(within.Point)}::geography)" : "NULL::float8";
 
     /// <summary>
     /// With <see cref="ByDistance"/>: adds the keyset condition for <paramref name="paging"/> and returns the ORDER BY

@@ -47,9 +47,7 @@ internal static class UnitSql
     public static (string Sql, NpgsqlParameter[] Parameters) List(UnitFilter filter)
     {
         var where = Conditions(filter);
-        var distance = filter.Fields is null || filter.Fields.Contains("distanceMeters") || filter.Spatial.ByDistance
-            ? filter.Spatial.DistanceSelect(where, Geography)
-            : "NULL::float8";
+        var distance = filter.Spatial.DistanceSelect(where, Geography);
         var order = filter.Spatial.DistanceOrder(where, Geography, "u.id", filter.Paging, s => Guid.Parse(s));
         var page = order is null ? where.KeysetPage("u.id", filter.Paging.AfterGuid, filter.Paging.First) : $" {order} LIMIT {where.Parameter(filter.Paging.First + 1)}";
         return ($"SELECT {ColumnsFor(filter.Fields)}, {distance} FROM response_units u{where.Sql}{page}", where.Parameters);

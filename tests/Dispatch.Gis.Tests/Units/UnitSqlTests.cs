@@ -50,8 +50,9 @@ public sealed class UnitSqlTests
     [Fact]
     public void Only_selected_costly_columns_are_read_and_the_distance_only_when_asked_for()
     {
+        // DistanceWanted is what SpatialArguments reads from the selection (distanceMeters, or an order by distance).
         var within = new SpatialFilter(null, new WithinFilter(Almaty, 5000), null);
-        var (lean, _) = UnitSql.List(Filter(spatial: within) with { Fields = new HashSet<string> { "id", "callSign" } });
+        var (lean, _) = UnitSql.List(Filter(spatial: within with { DistanceWanted = false }) with { Fields = new HashSet<string> { "id", "callSign" } });
         var (located, _) = UnitSql.List(Filter(spatial: within) with { Fields = new HashSet<string> { "id", "position", "distanceMeters" } });
         var (everything, _) = UnitSql.List(Filter(spatial: within));
 
@@ -70,7 +71,7 @@ public sealed class UnitSqlTests
     [Fact]
     public void Distance_order_computes_the_distance_whatever_is_selected()
     {
-        var byDistance = new SpatialFilter(null, new WithinFilter(Almaty, 5000), null, ByDistance: true);
+        var byDistance = new SpatialFilter(null, new WithinFilter(Almaty, 5000), null, ByDistance: true, DistanceWanted: false);
 
         var (sql, _) = UnitSql.List(Filter(spatial: byDistance) with { Fields = new HashSet<string> { "id" } });
 
