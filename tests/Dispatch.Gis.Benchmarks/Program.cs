@@ -19,6 +19,10 @@ using Npgsql;
 //   ... -- URL ingest 24 1,2,4 5000,10000         batches per run, client counts, batch sizes: reportPositions
 //   ... -- URL tiles 3000 1,4,8                   requests per run, concurrency levels: units and zones tiles z8–z14
 //                                                 through the service vs its own TileSql statement through Npgsql
+//
+// Issue-10 scenario (monitoring), against a service with its scheduler, DISPATCH_BENCH_TOKEN a nationwide ADMIN token:
+//   ... -- URL monitoring 5 500,200 40            measured polls, stations,readings per station per poll, level flips:
+//                                                 observations/s with threshold judgement, poll-to-SITUATION_CHANGED latency
 // CPU figures come from /proc (Linux); the service, PostgreSQL and this tool share the machine's cores.
 var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
@@ -66,6 +70,26 @@ if (scenarioName is "seed" or "spatial" or "ingest" or "tiles")
         await PositionIngest.RunAsync(client, db, serverPid, requests, concurrencies, sizes);
     }
 
+    return;
+}
+
+if (scenarioName == "monitoring")
+{
+    // Issue 10: here `requests` is the number of measured polls, the fourth argument "stations,readings" per poll and the
+    // fifth the number of level flips for the latency; DISPATCH_BENCH_TOKEN must be a nationwide ADMIN token.
+    var token = Environment.GetEnvironmentVariable("DISPATCH_BENCH_TOKEN")
+        ?? throw new InvalidOperationException("set DISPATCH_BENCH_TOKEN to a nationwide ADMIN token (the token command prints one)");
+    var shape = (args.ElementAtOrDefault(3) ?? "500,200").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    var flips = int.Parse(args.ElementAtOrDefault(4) ?? "40", System.Globalization.CultureInfo.InvariantCulture);
+    using var admin = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
+    admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    // With DISPATCH_BENCH_DB (the service's database, as owner) the PostgreSQL backends' CPU is counted too.
+    if (Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB") is { Length: > 0 } monitored)
+    {
+        CpuMeter.UseDatabase(monitored);
+    }
+
+    await MonitoringBench.RunAsync(admin, baseUrl, token, CpuMeter.FindServer(baseUrl), requests, shape[0], shape[1], flips);
     return;
 }
 

@@ -42,7 +42,7 @@ internal sealed class HazardZoneGraphType : ObjectGraphType<HazardZone>
 
 internal sealed class DangerousObjectGraphType : ObjectGraphType<DangerousObject>
 {
-    public DangerousObjectGraphType(DangerousObjectLoaders loaders)
+    public DangerousObjectGraphType(DangerousObjectLoaders loaders, Monitoring.StationLoaders stations)
     {
         Name = "DangerousObject";
         Description = "A potentially dangerous object: hazard class, substances, operator, contacts, location and its own hazard zones.";
@@ -63,6 +63,7 @@ internal sealed class DangerousObjectGraphType : ObjectGraphType<DangerousObject
         Field<FloatGraphType>("distanceMeters").Resolve(ctx => ctx.Source.DistanceMeters);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<HazardZoneGraphType>>>>("hazardZones").Costing(Costs.Shape)
             .Resolve(ctx => loaders.HazardZonesByObjectId(ctx, ctx.Source.Id));
+        Monitoring.MonitoringQueries.AddObjectFields(this, stations);
     }
 }
 

@@ -3,6 +3,7 @@ using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.Deployments;
 using Dispatch.Gis.Incidents;
+using Dispatch.Gis.Monitoring;
 using Dispatch.Gis.Services;
 using Dispatch.Gis.Situation;
 using Dispatch.Gis.Statistics;
@@ -53,6 +54,8 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<IncidentQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<DeploymentQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<MonitoringQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<SituationLevelQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
@@ -74,6 +77,8 @@ internal sealed class MutationType : ObjectGraphType
         ActivatorUtilities.CreateInstance<IncidentMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<DeploymentMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<MonitoringMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<SituationLevelMutations>(services).AddTo(this);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }

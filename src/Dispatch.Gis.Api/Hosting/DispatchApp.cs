@@ -5,6 +5,7 @@ using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Http;
 using Dispatch.Gis.Map;
 using Dispatch.Gis.Ogc;
+using Dispatch.Gis.Monitoring;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Scheduling;
 using Dispatch.Gis.Units;
@@ -42,6 +43,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchHttp(builder.Configuration);
         builder.Services.AddDispatchTiles();
         builder.Services.AddDispatchMap();
+        builder.Services.AddDispatchMonitoring(builder.Configuration);
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.

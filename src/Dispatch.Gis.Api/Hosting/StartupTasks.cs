@@ -1,4 +1,5 @@
 using Dispatch.Gis.DemoData;
+using Dispatch.Gis.Monitoring;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Storage;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace Dispatch.Gis.Hosting;
 /// Migrates and, on an empty database, imports reference data before the server takes requests:
 /// hosted services start before Kestrel, so nobody sees a half-built schema.
 /// </summary>
-internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer, DemoDataLoader demo, IOptions<DispatchOptions> options,
+internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer, DemoDataLoader demo, MonitoringDemoLoader monitoring, IOptions<DispatchOptions> options,
     ILogger<StartupTasks> logger)
     : IHostedService
 {
@@ -29,9 +30,16 @@ internal sealed class StartupTasks(Migrator migrator, ReferenceImporter importer
             }
         }
 
+        if (options.Value.MigrateOnStart)
+        {
+            // Stations registered under a code of thresholds.json get the file's levels of this version.
+            await monitoring.SyncPostLevelsAsync(cancellationToken);
+        }
+
         if (options.Value.LoadDemoData)
         {
             await demo.LoadAsync(cancellationToken);
+            await monitoring.LoadAsync(cancellationToken);
         }
     }
 

@@ -52,6 +52,21 @@ internal sealed class JobQueries(NpgsqlDataSource db, IServiceProvider services,
                 trigger?.PreviousFireTimeUtc?.UtcDateTime, state.ToString().ToUpperInvariant()));
         }
 
+        // Every feed's poll, as the feeds table and its triggers have it (Monitoring/FeedSchedule).
+        foreach (var feed in await Monitoring.FeedDb.AllAsync(db, ctx.CancellationToken))
+        {
+            if (feed.Format == Monitoring.FeedFormat.Push || feed.IntervalSeconds is not { } seconds)
+            {
+                continue;
+            }
+
+            var key = new TriggerKey(feed.JobName, Monitoring.FeedSchedule.Group);
+            var trigger = await scheduler.GetTrigger(key, ctx.CancellationToken);
+            var state = await scheduler.GetTriggerState(key, ctx.CancellationToken);
+            result.Add(new ScheduledJob(feed.JobName, $"Polls feed {feed.Code} ({feed.Name})", TimeSpan.FromSeconds(seconds), trigger?.NextFireTimeUtc?.UtcDateTime,
+                trigger?.PreviousFireTimeUtc?.UtcDateTime, state.ToString().ToUpperInvariant()));
+        }
+
         return result;
     }
 }

@@ -6,9 +6,9 @@ namespace Dispatch.Gis.Scheduling;
 /// <summary>
 /// Starts the cluster's scheduler once the database can hold it — the service itself starts (and says it is not
 /// ready) while the database is away — and never half-scheduled: the service's jobs are on the scheduler before it
-/// fires anything. Stops it waiting for running jobs, so a clean shutdown interrupts nothing.
+/// fires anything (the service's own jobs and every feed's). Stops it waiting for running jobs, so a clean shutdown interrupts nothing.
 /// </summary>
-internal sealed class SchedulerHost(ISchedulerFactory factory, ServiceJobSchedule jobs, ILogger<SchedulerHost> logger) : BackgroundService
+internal sealed class SchedulerHost(ISchedulerFactory factory, IEnumerable<IScheduleContributor> schedules, ILogger<SchedulerHost> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private IScheduler? _scheduler;
@@ -26,7 +26,11 @@ internal sealed class SchedulerHost(ISchedulerFactory factory, ServiceJobSchedul
             try
             {
                 var scheduler = await factory.GetScheduler(stoppingToken);
-                await jobs.ApplyAsync(scheduler, stoppingToken);
+                foreach (var schedule in schedules)
+                {
+                    await schedule.ApplyAsync(scheduler, stoppingToken);
+                }
+
                 await scheduler.Start(stoppingToken);
                 _scheduler = scheduler;
                 NotRunningBecause = null;

@@ -52,6 +52,7 @@ internal static class SchedulingSetup
             });
         });
         services.AddSingleton<ServiceJobSchedule>();
+        services.AddSingleton<IScheduleContributor>(sp => sp.GetRequiredService<ServiceJobSchedule>());
         services.AddSingleton<SchedulerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
         services.AddHealthChecks().AddCheck<SchedulerReadyCheck>("scheduler", tags: ["ready"]);
@@ -73,7 +74,7 @@ internal static class SchedulingSetup
 /// interval is kept as it is — an instance starting must not reset a schedule the cluster is following (that would fire
 /// the job again at once) — and one whose interval changed in configuration is replaced.
 /// </summary>
-internal sealed class ServiceJobSchedule(IEnumerable<ServiceJob> jobs, ILogger<ServiceJobSchedule> logger)
+internal sealed class ServiceJobSchedule(IEnumerable<ServiceJob> jobs, ILogger<ServiceJobSchedule> logger) : IScheduleContributor
 {
     public const string Group = "service";
 
@@ -98,4 +99,10 @@ internal sealed class ServiceJobSchedule(IEnumerable<ServiceJob> jobs, ILogger<S
             logger.LogInformation("Scheduled {Job} every {Interval}", job.Key.Name, job.Interval);
         }
     }
+}
+
+/// <summary>Puts a part of the service's work on the cluster's scheduler before it starts firing (and is safe to run again).</summary>
+internal interface IScheduleContributor
+{
+    Task ApplyAsync(IScheduler scheduler, CancellationToken cancellationToken);
 }

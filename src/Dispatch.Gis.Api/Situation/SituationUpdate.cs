@@ -7,6 +7,9 @@ internal enum SituationDomain
     Biological,
     Ecological,
     Fire,
+    Hydrological,
+    Seismic,
+    Meteorological,
     Other,
 }
 
@@ -17,14 +20,17 @@ internal sealed record SituationRecipient(Guid UpdateId, Guid ServiceId, string?
 
 internal static class SituationDomains
 {
-    /// <summary>The situation domain a zone's hazard is reported under (Rules §5.2 names radiation, chemical, biological, ecological and fire).</summary>
+    /// <summary>The situation domain a zone's hazard is reported under (Rules §5.2 names radiation, chemical, biological, ecological and fire, "and other"; the monitoring domains are the others).</summary>
     public static SituationDomain Of(Zones.Hazard hazard) => hazard switch
     {
         Zones.Hazard.Radiation => SituationDomain.Radiation,
         Zones.Hazard.Chemical => SituationDomain.Chemical,
         Zones.Hazard.Biological => SituationDomain.Biological,
-        Zones.Hazard.Ecological or Zones.Hazard.Flood => SituationDomain.Ecological,
+        Zones.Hazard.Ecological => SituationDomain.Ecological,
         Zones.Hazard.Fire => SituationDomain.Fire,
+        Zones.Hazard.Flood => SituationDomain.Hydrological,
+        Zones.Hazard.Seismic => SituationDomain.Seismic,
+        Zones.Hazard.Meteorological => SituationDomain.Meteorological,
         _ => SituationDomain.Other,
     };
 }

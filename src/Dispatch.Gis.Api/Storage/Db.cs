@@ -29,6 +29,22 @@ internal static class Db
         return rows;
     }
 
+    /// <summary>The same read loop inside a unit of work, seeing (and locking, if the SQL says so) what the work sees.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(UnitOfWork w, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct,
+        params NpgsqlParameter[] parameters)
+    {
+        await using var cmd = w.Command(sql);
+        cmd.Parameters.AddRange(parameters);
+        var rows = new List<T>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
     /// <summary>An array parameter of ids, for <c>= ANY($n)</c>.</summary>
     public static NpgsqlParameter Ids(IEnumerable<Guid> ids) => new() { Value = ids.ToArray() };
 

@@ -152,6 +152,9 @@ internal sealed class UnitOfWork : IAsyncDisposable
         LockedTable.Deployments => "deployments",
         LockedTable.ResponseUnits => "response_units",
         LockedTable.EmergencyZones => "emergency_zones",
+        LockedTable.MonitoringStations => "monitoring_stations",
+        LockedTable.Feeds => "feeds",
+        LockedTable.RegimeSuggestions => "regime_suggestions",
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };
 
@@ -227,4 +230,9 @@ internal enum LockedTable
     Deployments,
     ResponseUnits,
     EmergencyZones,
+
+    /// <summary>Monitoring: a station before its thresholds; a feed before its runs, state and observations; a suggestion before its territory.</summary>
+    MonitoringStations,
+    Feeds,
+    RegimeSuggestions,
 }

@@ -33,7 +33,8 @@ internal sealed class AdminCentreGraphType : ObjectGraphType<AdminCentre>
 
 internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
 {
-    public TerritoryGraphType(TerritoryLoaders loaders, Regimes.RegimeLoaders regimeLoaders, Situation.SituationLoaders situation)
+    public TerritoryGraphType(TerritoryLoaders loaders, Regimes.RegimeLoaders regimeLoaders, Situation.SituationLoaders situation,
+        Situation.SituationLevelLoaders levels)
     {
         Name = "Territory";
         Description = "An administrative-territorial unit and the zone of responsibility of a territorial department.";
@@ -73,6 +74,7 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
             .Resolve(ctx => loaders.TerritoriesByParentKato(ctx, ctx.Source.Kato));
         Regimes.RegimeLoaders.AddTerritoryFields(this, regimeLoaders);
         Situation.SituationQueries.AddTerritoryFields(this, situation);
+        Situation.SituationLevelQueries.AddTerritoryFields(this, levels);
     }
 }
 

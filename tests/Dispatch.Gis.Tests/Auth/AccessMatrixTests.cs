@@ -19,7 +19,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
 
     /// <summary>Things to aim at, one set inside the caller's territory and one outside, made once per run.</summary>
     private sealed record Place(string Territory, double[] Point, (string Id, string Code, string[] Channels) Service, string Unit,
-        string Shift, string ShiftChannel, string Zone, string DangerousObject, string Incident);
+        string Shift, string ShiftChannel, string Zone, string DangerousObject, string Incident, string Station, string PushFeed, string PolledFeed);
 
     private sealed record World(Place In, Place Out);
 
@@ -115,6 +115,33 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["acknowledgeSituationUpdate"] = new(
             "mutation ($u: ID!) { acknowledgeSituationUpdate(update: $u) }",
             async (seed, p) => new { u = await seed.SituationUpdateAsync(p.Territory) }, [Role.PartnerOfficer]),
+        ["upsertStation"] = new(
+            "mutation ($i: StationInput!) { upsertStation(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { code = Seed.Unique("M-ST").ToUpperInvariant(), name = "matrix", @operator = "matrix", kind = "RADIATION_POST",
+                location = Seed.Point(p.Point[0], p.Point[1]), parameters = new[] { "GAMMA_DOSE_RATE" } } }),
+            [Role.Admin]),
+        ["upsertFeed"] = new(
+            "mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { code = Seed.Unique("M-FEED").ToUpperInvariant(), name = "matrix", format = "PUSH", silenceSeconds = 3600,
+                territory = p.Territory } }),
+            [Role.Admin]),
+        ["pollFeed"] = new(
+            "mutation ($c: String!) { pollFeed(code: $c) { code } }",
+            (_, p) => Task.FromResult<object>(new { c = p.PolledFeed }), [Role.Admin]),
+        ["reportObservations"] = new(
+            "mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { stored } }",
+            (_, p) => Task.FromResult<object>(new { f = p.PushFeed, o = new[] { new { station = p.Station, parameter = "GAMMA_DOSE_RATE",
+                observedAt = DateTime.UtcNow.AddSeconds(-Random.Shared.Next(1, 100_000)).ToString("O"), value = 0.1, unit = "µSv/h" } } }),
+            [Role.Ingest, Role.DutyOfficer112]),
+        ["acceptRegimeSuggestion"] = new(
+            "mutation ($s: ID!) { acceptRegimeSuggestion(suggestion: $s, basis: \"matrix\") { status } }",
+            async (seed, p) => new { s = await seed.RegimeSuggestionAsync(p.Territory) }, Officers),
+        ["dismissRegimeSuggestion"] = new(
+            "mutation ($s: ID!) { dismissRegimeSuggestion(suggestion: $s, reason: \"matrix\") { status } }",
+            async (seed, p) => new { s = await seed.RegimeSuggestionAsync(p.Territory) }, Officers),
+        ["issueSituationReport"] = new(
+            "mutation ($t: String!) { issueSituationReport(territory: $t) { since } }",
+            (_, p) => Task.FromResult<object>(new { t = p.Territory }), Officers),
         ["closeZone"] = new(
             "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
             async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),
@@ -154,11 +181,27 @@ public sealed class AccessMatrixTests(ApiFixture api)
     {
         var seed = new Seed(api.GraphQL);
         var service = await seed.ServiceAsync(territory);
+        var (station, pushFeed, polledFeed) = await MonitoringAsync(point, territory);
         var unit = await seed.UnitAsync(service.Id, point);
         var shift = await seed.StartShiftAsync(territory);
         var channel = shift["partners"]!.AsArray().First(p => p!["partner"]!["id"]!.GetValue<string>() == service.Id)!["checks"]![0]!["channel"]!["id"]!.GetValue<string>();
         return new Place(territory, point, service, unit, shift["id"]!.GetValue<string>(), channel,
-            await seed.ZoneAsync(Seed.Square(point[0], point[1], 0.01)), await seed.DangerousObjectAsync(point), await seed.IncidentAsync(point));
+            await seed.ZoneAsync(Seed.Square(point[0], point[1], 0.01)), await seed.DangerousObjectAsync(point), await seed.IncidentAsync(point),
+            station, pushFeed, polledFeed);
+    }
+
+    /// <summary>A gamma post, a PUSH feed for it and a polled feed (at an address nobody serves; its polls fail quietly), all in the place.</summary>
+    private async Task<(string Station, string PushFeed, string PolledFeed)> MonitoringAsync(double[] point, string territory)
+    {
+        using var admin = api.Client(api.Tokens.Issue("matrix-admin", Role.Admin, ["*"], "Matrix Admin"));
+        var (station, push, polled) = (Seed.Unique("M-ST").ToUpperInvariant(), Seed.Unique("M-PUSH").ToUpperInvariant(), Seed.Unique("M-POLL").ToUpperInvariant());
+        await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new { i = new { code = station, name = "matrix", @operator = "matrix",
+            kind = "RADIATION_POST", location = Seed.Point(point[0], point[1]), parameters = new[] { "GAMMA_DOSE_RATE" } } });
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = push, name = "matrix", format = "PUSH",
+            silenceSeconds = 86400, territory } });
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = polled, name = "matrix", format = "CSV",
+            url = "http://127.0.0.1:9/matrix.csv", intervalSeconds = 86400, timeoutSeconds = 1, silenceSeconds = 86400, retryAttempts = 0, territory } });
+        return (station, push, polled);
     }
 
     [Fact]
@@ -178,10 +221,10 @@ public sealed class AccessMatrixTests(ApiFixture api)
         var world = await WorldAsync();
         Role? role = roleName is null ? null : Enum.Parse<Role>(roleName);
         var subject = $"matrix-{roleName ?? "anonymous"}-{Guid.NewGuid():N}";
-        // A partner officer belongs to the in-scope service; an ingest account may feed that service's units.
+        // A partner officer belongs to the in-scope service; an ingest account may feed that service's units and the place's PUSH feed.
         var serviceCode = world.In.Service.Code;
-        using var client = api.Client(role is { } r ? api.Tokens.Issue(subject, r, [InScope], name: subject, serviceId: serviceCode, sources: [serviceCode]) : null);
-        var variables = await @case.Variables(new Seed(api.GraphQL), inScope ? world.In : world.Out);
+        using var client = api.Client(role is { } r ? api.Tokens.Issue(subject, r, [InScope], name: subject, serviceId: serviceCode, sources: [serviceCode, world.In.PushFeed]) : null);
+        var variables = await @case.Variables(new Seed(api.GraphQL) { Owner = api.Db }, inScope ? world.In : world.Out);
         var auditBefore = await CountAsync($"SELECT count(*) FROM audit_log WHERE operation = '{mutation}'");
 
         var response = await client.PostAsync(@case.Document, variables);

@@ -21,7 +21,8 @@ public sealed class BadReferenceTests(ApiFixture api)
     private static World? _world;
 
     /// <summary>A document whose one ID is $v, the variables besides it, and where the error must point.</summary>
-    private sealed record IdCase(string Document, Func<World, string, object> Variables, string Argument, string? NotFound = "NOT_FOUND", bool Partner = false);
+    private sealed record IdCase(string Document, Func<World, string, object> Variables, string Argument, string? NotFound = "NOT_FOUND", bool Partner = false,
+        bool Admin = false);
 
     private static readonly Dictionary<string, IdCase> Cases = new()
     {
@@ -78,6 +79,11 @@ public sealed class BadReferenceTests(ApiFixture api)
             (_, v) => new { v }, "incident"),
         ["Mutation.acknowledgeSituationUpdate.update"] = new("mutation ($v: ID!) { acknowledgeSituationUpdate(update: $v) }", (_, v) => new { v }, "update",
             Partner: true),
+        ["StationInput.dangerousObject"] = new("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }",
+            (_, v) => new { i = new { code = Seed.Unique("B-ST").ToUpperInvariant(), name = "bad ref", @operator = "x", kind = "OBJECT_SENSOR", location = Seed.Point(76.93, 43.25),
+                parameters = new[] { "GAMMA_DOSE_RATE" }, dangerousObject = v } }, "input.dangerousObject", Admin: true),
+        ["Mutation.acceptRegimeSuggestion.suggestion"] = new("mutation ($v: ID!) { acceptRegimeSuggestion(suggestion: $v) { id } }", (_, v) => new { v }, "suggestion"),
+        ["Mutation.dismissRegimeSuggestion.suggestion"] = new("mutation ($v: ID!) { dismissRegimeSuggestion(suggestion: $v, reason: \"x\") { id } }", (_, v) => new { v }, "suggestion"),
         ["Mutation.recordCommsCheck.shift"] = new("mutation ($v: ID!, $c: ID!) { recordCommsCheck(shift: $v, channel: $c, result: OK) { result } }",
             (w, v) => new { v, c = w.Channel }, "shift"),
         ["Mutation.recordCommsCheck.channel"] = new("mutation ($s: ID!, $v: ID!) { recordCommsCheck(shift: $s, channel: $v, result: OK) { result } }",
@@ -152,7 +158,9 @@ public sealed class BadReferenceTests(ApiFixture api)
     }
 
     private GraphQLClient ClientFor(IdCase @case, World world) =>
-        api.Client(@case.Partner ? api.Tokens.Issue("bad-ref-partner", Role.PartnerOfficer, [Seed.AlmatyCity], serviceId: world.ServiceCode) : api.OfficerToken);
+        api.Client(@case.Partner ? api.Tokens.Issue("bad-ref-partner", Role.PartnerOfficer, [Seed.AlmatyCity], serviceId: world.ServiceCode)
+            : @case.Admin ? api.Tokens.Issue("bad-ref-admin", Role.Admin, ["*"], "Bad-reference admin")
+            : api.OfficerToken);
 
     private async Task<World> WorldAsync()
     {

@@ -85,7 +85,56 @@ public sealed class RoundTripTests(ApiFixture api)
         Assert.Contains(district["partnersWithoutReadiness"]!.AsArray(), p => p!["code"]!.GetValue<string>() == pending.Code);
     }
 
-    private async Task<int> CommandsAsync(string query, object variables)
+    [Fact]
+    public async Task Issue10_stations_feeds_and_situations_batch_per_relation()
+    {
+        // Arrange: uniform stations in a region of their own (Turkistan), each with an object, own levels and readings; push feeds with runs and rejections.
+        using var admin = api.Client(api.Tokens.Issue("round-trip-admin", Dispatch.Gis.Auth.Role.Admin, ["*"], "Round trip admin"));
+        var seed = new Seed(api.GraphQL);
+        const string Region = "610000000";
+        var at = await api.ScalarAsync<string>($"SELECT ST_X(p) || ',' || ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM territories WHERE parent_kato = '{Region}' ORDER BY kato LIMIT 1) x");
+        var point = at.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var feeds = new[] { Seed.Unique("RT-PUSH").ToUpperInvariant(), Seed.Unique("RT-PUSH").ToUpperInvariant() };
+        foreach (var code in feeds)
+        {
+            await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code, name = "rt", format = "PUSH", silenceSeconds = 3600, territory = Region } });
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            var code = Seed.Unique("RT-ST").ToUpperInvariant();
+            await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new { i = new { code, name = "rt", @operator = "rt", kind = "OBJECT_SENSOR",
+                location = Seed.Point(point[0] + i * 0.001, point[1]), parameters = new[] { "GAMMA_DOSE_RATE" }, dangerousObject = await seed.DangerousObjectAsync(point, "RADIATION"),
+                thresholds = new[] { new { parameter = "GAMMA_DOSE_RATE", level = "ELEVATED", value = 5.0, validFrom = "2025-01-01", verified = false } } } });
+            await api.GraphQL.QueryAsync("mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { id } }", new { f = feeds[i % 2],
+                o = new object[] { new { station = code, parameter = "GAMMA_DOSE_RATE", observedAt = DateTime.UtcNow.AddMinutes(-i - 1).ToString("O"), value = 0.1, unit = "µSv/h" },
+                    new { station = "NO-SUCH", parameter = "GAMMA_DOSE_RATE", observedAt = DateTime.UtcNow.ToString("O"), value = 0.1, unit = "µSv/h" } } });
+        }
+
+        const string Stations = """
+            query ($n: Int!) { stations(territory: "610000000", first: $n) { nodes { code territory { kato } dangerousObject { id monitoringStations { code } }
+                thresholds { level } latest { value } observations(last: 3) { value } } } }
+            """;
+        const string Feeds = """
+            query ($n: Int!) { feeds(format: PUSH, first: $n) { nodes { code territory { kato } health { state lagSeconds } runs(first: 3) { stored rejected { reason } } } } }
+            """;
+        const string Situations = """
+            query ($n: Int!) { territories(level: DISTRICT, first: $n) { nodes { kato situation { highest domains { domain level } } } } }
+            """;
+
+        // list, territory, object, object's stations, thresholds, latest, observations
+        Assert.Equal(7, await CommandsAsync(Stations, new { n = 1 }));
+        Assert.Equal(7, await CommandsAsync(Stations, new { n = 4 }));
+        // list, territory, health, runs, rejected: the region's two feeds for a token of the region, or one of them
+        using var regional = api.Client(api.Tokens.Issue("round-trip-regional", Dispatch.Gis.Auth.Role.Admin, [Region], "Regional admin"));
+        Assert.Equal(5, await CommandsAsync(Feeds, new { n = 1 }, regional));
+        Assert.Equal(5, await CommandsAsync(Feeds, new { n = 50 }, regional));
+        // list, situation
+        Assert.Equal(2, await CommandsAsync(Situations, new { n = 5 }));
+        Assert.Equal(2, await CommandsAsync(Situations, new { n = 300 }));
+    }
+
+    private async Task<int> CommandsAsync(string query, object variables, GraphQLClient? client = null)
     {
         var traceId = ActivityTraceId.CreateRandom();
         var commands = 0;
@@ -109,7 +158,7 @@ public sealed class RoundTripTests(ApiFixture api)
             Content = System.Net.Http.Json.JsonContent.Create(new { query, variables }),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-        using var response = await api.GraphQL.Http.SendAsync(request);
+        using var response = await (client ?? api.GraphQL).Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("\"errors\"", body, StringComparison.Ordinal);
         return commands;

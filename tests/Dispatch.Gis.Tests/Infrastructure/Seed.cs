@@ -5,6 +5,9 @@ namespace Dispatch.Gis.Tests.Infrastructure;
 /// <summary>Builds test data through the public API, as a nationwide 112 officer; every call yields fresh names.</summary>
 public sealed class Seed(GraphQLClient officer)
 {
+    /// <summary>The database as its owner, for what the API only creates by judgement (regime suggestions).</summary>
+    public Npgsql.NpgsqlDataSource? Owner { get; init; }
+
     public const string AlmatyCity = "750000000";
     public const string AlmatyRegion = "190000000";
 
@@ -101,4 +104,22 @@ public sealed class Seed(GraphQLClient officer)
         officer.QueryAsync("""
             mutation ($p: [PositionInput!]!) { reportPositions(positions: $p) { received stored duplicates superseded geofenceEvents } }
             """, new { p = fixes.Select(f => new { unit = f.Unit, point = Point(f.Lon, f.Lat), at = f.At.ToString("O") }) });
+
+    /// <summary>
+    /// A pending suggestion to raise the territory to high readiness, as the situation judgement records one. Written
+    /// directly: the judgement would need a HIGH level there and would not suggest what the territory already has.
+    /// </summary>
+    public async Task<string> RegimeSuggestionAsync(string territory)
+    {
+        var db = Owner ?? throw new InvalidOperationException("RegimeSuggestionAsync needs Owner");
+        await using (var lapse = db.CreateCommand("UPDATE regime_suggestions SET status = 'LAPSED', decided_at = clock_timestamp(), decided_by = 'seed' WHERE territory_kato = $1 AND status = 'PENDING'"))
+        {
+            lapse.Parameters.Add(new Npgsql.NpgsqlParameter { Value = territory });
+            await lapse.ExecuteNonQueryAsync();
+        }
+
+        await using var cmd = db.CreateCommand("INSERT INTO regime_suggestions (territory_kato, regime, domains, level, reason) VALUES ($1, 'HIGH_READINESS', '{RADIATION}', 'HIGH', 'seeded') RETURNING id::text");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = territory });
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
 }

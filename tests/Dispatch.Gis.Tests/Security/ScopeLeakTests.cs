@@ -79,7 +79,8 @@ public sealed class ScopeLeakTests(ApiFixture api)
         var unwalked = new List<string>();
         foreach (var root in schema["Query"].Fields.Values)
         {
-            if (NotWalked.ContainsKey(root.Name))
+            // A scalar at the root (a version string, a count) carries no rows to leak.
+            if (NotWalked.ContainsKey(root.Name) || !schema[root.TypeName].IsObject)
             {
                 continue;
             }
