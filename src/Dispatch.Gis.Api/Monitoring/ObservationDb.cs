@@ -322,20 +322,43 @@ internal static class ObservationDb
         }
 
         // Only ever forward in time, and in key order, so two batches for the same stations queue instead of deadlocking.
+        // Every CTE reads the same snapshot, so "before" is the level the upsert replaces. A station whose worst reading
+        // moves is announced (the map repaints it, alert subscriptions see it); a first reading only when it is not
+        // NORMAL, so a new feed's first poll of hundreds of quiet posts does not flood the event log.
         await using (var latest = w.Command("""
-            INSERT INTO station_latest AS l (station_id, parameter, observed_at, value, level, threshold, feed_id)
-            SELECT station_id, parameter, observed_at, value, level, ($2::jsonb[])[threshold + 1], $1::uuid FROM (
+            WITH newest AS (
                 SELECT DISTINCT ON (station_id, parameter) station_id, parameter, observed_at, value, level, threshold
                 FROM staged_observations ORDER BY station_id, parameter, observed_at DESC
-            ) newest ORDER BY station_id, parameter
-            ON CONFLICT (station_id, parameter) DO UPDATE SET observed_at = EXCLUDED.observed_at, value = EXCLUDED.value, level = EXCLUDED.level,
-                threshold = EXCLUDED.threshold, feed_id = EXCLUDED.feed_id
-            WHERE l.observed_at < EXCLUDED.observed_at
+            ), before AS (
+                SELECT l.station_id, l.parameter, l.level FROM station_latest l JOIN newest n USING (station_id, parameter)
+            ), moved AS (
+                INSERT INTO station_latest AS l (station_id, parameter, observed_at, value, level, threshold, feed_id)
+                SELECT station_id, parameter, observed_at, value, level, ($2::jsonb[])[threshold + 1], $1::uuid FROM newest
+                ORDER BY station_id, parameter
+                ON CONFLICT (station_id, parameter) DO UPDATE SET observed_at = EXCLUDED.observed_at, value = EXCLUDED.value, level = EXCLUDED.level,
+                    threshold = EXCLUDED.threshold, feed_id = EXCLUDED.feed_id
+                WHERE l.observed_at < EXCLUDED.observed_at
+                RETURNING l.station_id, l.parameter, l.level, l.value, l.observed_at
+            )
+            SELECT m.station_id, m.parameter, b.level, m.level, m.value, m.observed_at, s.code, s.name, s.geom, s.territory_kato
+            FROM moved m LEFT JOIN before b USING (station_id, parameter) JOIN monitoring_stations s ON s.id = m.station_id
+            WHERE (b.level IS NULL AND m.level <> 'NORMAL') OR b.level <> m.level
+            ORDER BY m.station_id, m.parameter
             """))
         {
             latest.Parameters.Add(new NpgsqlParameter { Value = feed.Id });
             latest.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = thresholds.Json.ToArray() });
-            await latest.ExecuteNonQueryAsync(ct);
+            await using var reader = await latest.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                w.Add(new NewEvent("STATION_LEVEL_CHANGED", "MonitoringStation", reader.GetGuid(0).ToString(),
+                    new
+                    {
+                        code = reader.GetString(6), name = reader.GetString(7), parameter = reader.GetString(1), previousLevel = reader.TextOrNull(2) ?? "NO_DATA",
+                        level = reader.GetString(3), value = reader.GetDouble(4), observedAt = reader.GetDateTime(5),
+                    },
+                    reader.GetFieldValue<Geometry>(8), reader.TextOrNull(9)));
+            }
         }
 
         return stored;

@@ -1,3 +1,5 @@
+using Dispatch.Gis.Monitoring;
+
 namespace Dispatch.Gis.Ogc;
 
 internal enum OgcKey
@@ -24,7 +26,7 @@ internal sealed record OgcCollection(
     string? Temporal = null,
     string? TemporalDescription = null);
 
-/// <summary>The collections at /ogc/collections. Monitoring stations join as one declaration when their table exists.</summary>
+/// <summary>The collections at /ogc/collections.</summary>
 internal static class OgcCollections
 {
     public static readonly IReadOnlyList<OgcCollection> All =
@@ -74,6 +76,15 @@ internal static class OgcCollections
                 'territoryKato', i.territory_kato)
             """,
             "i.received_at", "time the call or report was received"),
+        new("stations", "Monitoring stations", "Hydro, meteo, radiation and air-quality posts and object sensors, at the level of their worst current reading.",
+            StationSql.WithWorstReading, "s.id", OgcKey.Uuid, "s.geom", "s.territory_kato",
+            $$"""
+            json_build_object('code', s.code, 'name', s.name, 'kind', s.kind, 'operator', s.operator, 'parameters', s.parameters,
+                'waterBody', s.water_body, 'dangerousObjectId', s.dangerous_object_id, 'territoryKato', s.territory_kato,
+                'level', {{StationSql.Level}}, 'levelParameter', worst.parameter, 'levelValue', worst.value, 'observedAt', worst.observed_at,
+                'updatedAt', s.updated_at)
+            """,
+            "worst.observed_at", "time of the reading that sets its level"),
     ];
 
     public static OgcCollection? Find(string id) => All.FirstOrDefault(c => c.Id == id);

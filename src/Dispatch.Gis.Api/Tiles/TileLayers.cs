@@ -1,9 +1,8 @@
+using Dispatch.Gis.Monitoring;
+
 namespace Dispatch.Gis.Tiles;
 
-/// <summary>
-/// The allowlist of tile layers. Monitoring stations and public warnings join here as one declaration each when
-/// their tables exist (the map page already has a place for them).
-/// </summary>
+/// <summary>The allowlist of tile layers.</summary>
 internal static class TileLayers
 {
     private const string EffectiveRegime = """
@@ -136,7 +135,32 @@ internal static class TileLayers
         Version: 1,
         FeatureId: "i.number");
 
-    public static readonly IReadOnlyList<TileLayer> All = [Territories, Zones, DangerousObjects, Units, Incidents];
+    public static readonly TileLayer Stations = new(
+        Name: "stations",
+        Description: "Monitoring stations (hydro, meteo, radiation, air quality, object sensors) at the level of their worst current reading.",
+        From: StationSql.WithWorstReading,
+        Geometry: "s.geom",
+        ScopeColumn: "s.territory_kato",
+        Attributes:
+        [
+            new("id", "s.id::text", "String", "station id"),
+            new("code", "s.code", "String", "station code"),
+            new("name", "s.name", "String", "name"),
+            new("kind", "s.kind", "String", "HYDRO_POST, METEO_STATION, RADIATION_POST, AIR_QUALITY_POST, …"),
+            new("operator", "s.operator", "String", "who runs it"),
+            new("level", StationSql.Level, "String", "NO_DATA, NORMAL, ELEVATED, HIGH or CRITICAL: its worst current reading"),
+            new("parameter", "worst.parameter", "String", "the parameter of that reading"),
+            new("value", "worst.value", "Number", "its value, in the parameter's unit"),
+            new("observed_at", "to_char(worst.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", "String", "when it was observed (UTC)"),
+            new("territory", "s.territory_kato", "String", "KATO code of its district"),
+        ],
+        Fingerprint: "concat_ws('|', s.id, s.updated_at, worst.level, worst.parameter, worst.value, worst.observed_at)",
+        Order: [StationSql.LevelRank + " DESC", "s.code"],
+        MinZoom: 4,
+        MaxZoom: 16,
+        Version: 1);
+
+    public static readonly IReadOnlyList<TileLayer> All = [Territories, Zones, DangerousObjects, Units, Incidents, Stations];
 
     public static TileLayer? Find(string name) => All.FirstOrDefault(l => l.Name == name);
 }

@@ -23,6 +23,20 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         var (service, _, _) = await seed.ServiceAsync(Seed.AlmatyRegion, "POLICE");
         var unit = await seed.UnitAsync(service, [p[0] - 0.01, p[1]]);
         await seed.ReportAsync((unit, p[0] - 0.01, p[1], DateTime.UtcNow));
+        // A hydro post with a danger level of its own, fed through a PUSH feed, still without a reading.
+        var admin = api.Client(api.Tokens.Issue("test-admin", Dispatch.Gis.Auth.Role.Admin, ["*"], "Test Admin"));
+        var postCode = Seed.Unique("MAP-POST").ToUpperInvariant();
+        var postFeed = Seed.Unique("F-MAP").ToUpperInvariant();
+        var post = (await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new
+        {
+            i = new
+            {
+                code = postCode, name = "Map post", @operator = "Test operator", kind = "HYDRO_POST", location = Seed.Point(p[0] - 0.005, p[1] + 0.002),
+                parameters = new[] { "WATER_LEVEL" }, thresholds = new[] { new { parameter = "WATER_LEVEL", level = "HIGH", value = 500.0, validFrom = "2020-01-01", verified = false } },
+            },
+        }))["upsertStation"]!["id"]!.GetValue<string>();
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }",
+            new { i = new { code = postFeed, name = "Map feed", format = "PUSH", silenceSeconds = 86400 } });
         await using var browser = await Browser.LaunchAsync();
         await browser.Context.AddInitScriptAsync($"sessionStorage.setItem('dispatch.map.token', {JsonSerializer.Serialize(api.OfficerToken)});");
         var page = await browser.Context.NewPageAsync();
@@ -48,8 +62,8 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         Assert.True(await RenderedAsync(page, "units-point", unit));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ArtefactPath("map-loaded.png") });
 
-        // The page's three event subscriptions (zoneChanges, alerts, events) are registered with the service.
-        for (var i = 0; i < 100 && hub.SubscriberCount < subscribers + 3; i++)
+        // The page's four event subscriptions (zoneChanges, alerts, events for objects and for stations) are registered.
+        for (var i = 0; i < 100 && hub.SubscriberCount < subscribers + 4; i++)
         {
             await Task.Delay(50);
         }
@@ -69,6 +83,13 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         await page.WaitForFunctionAsync("id => window.dispatchMap.state.received.some(e => e.kind === 'UNIT_ENTERED_ZONE' && e.entityId === id)",
             unit, new PageWaitForFunctionOptions { Timeout = 5_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ArtefactPath("map-live.png") });
+
+        // Act 3b: the post's first reading is past its danger level; it repaints as HIGH without a reload.
+        await WaitForRenderedAsync(page, "stations-point", post, 5_000);
+        await api.GraphQL.QueryAsync("mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { stored } }",
+            new { f = postFeed, o = new[] { new { station = postCode, parameter = "WATER_LEVEL", observedAt = DateTime.UtcNow.ToString("O"), value = 620.0, unit = "cm" } } });
+        await page.WaitForFunctionAsync("id => window.dispatchMap.map.queryRenderedFeatures({ layers: ['stations-point'] }).some(f => f.properties.id === id && f.properties.level === 'HIGH')",
+            post, new PageWaitForFunctionOptions { Timeout = 5_000, PollingInterval = 50 });
 
         // Act 4: a click on the new zone opens its card with a link to its query in GraphiQL.
         var at = await page.EvaluateAsync<JsonElement>("([lon, lat]) => { const p = window.dispatchMap.map.project([lon, lat]); const r = window.dispatchMap.map.getCanvas().getBoundingClientRect(); return { x: r.left + p.x, y: r.top + p.y }; }",

@@ -52,6 +52,22 @@ public sealed class ScopeLeakTests(ApiFixture api)
             (regionUnit, Seed.InRegion[0], Seed.InRegion[1] + 0.001, DateTime.UtcNow.AddSeconds(-5)));
         await seed.SituationUpdateAsync(Seed.AlmatyRegion);
         var shift = (await seed.StartShiftAsync(Seed.AlmatyRegion))["id"]!.GetValue<string>();
+        // Monitoring on both sides of the city boundary: a post and a feed each, the post with a reading.
+        var admin = api.Client(api.Tokens.Issue("test-admin", Role.Admin, ["*"], "Test Admin"));
+        var regionStation = Seed.Unique("SCOPE-POST").ToUpperInvariant();
+        var regionFeed = Seed.Unique("SCOPE-FEED").ToUpperInvariant();
+        foreach (var (code, feed, at, territory) in new[] { (regionStation, regionFeed, Seed.InRegion, Seed.AlmatyRegion),
+            (Seed.Unique("SCOPE-POST").ToUpperInvariant(), Seed.Unique("SCOPE-FEED").ToUpperInvariant(), Seed.InCity, Seed.AlmatyCity) })
+        {
+            await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new
+            {
+                i = new { code, name = "Scope post", @operator = "Test operator", kind = "HYDRO_POST", location = Seed.Point(at[0], at[1]), parameters = new[] { "WATER_LEVEL" } },
+            });
+            await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }",
+                new { i = new { code = feed, name = "Scope feed", format = "PUSH", silenceSeconds = 86400, territory } });
+            await api.GraphQL.QueryAsync("mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { stored } }",
+                new { f = feed, o = new[] { new { station = code, parameter = "WATER_LEVEL", observedAt = DateTime.UtcNow.AddMinutes(-1).ToString("O"), value = 100.0, unit = "cm" } } });
+        }
 
         // The region's own 112 officer reads everything a viewer does and more (suggestUnits).
         using var viewer = api.Client(api.Tokens.Issue("region-officer", Role.DutyOfficer112, [Seed.AlmatyRegion]));
@@ -71,6 +87,10 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["search"] = "text: \"Test\"",
             ["nearestUnits"] = $"point: {{type: \"Point\", coordinates: [{Seed.InRegion[0]}, {Seed.InRegion[1]}]}}, first: 20",
             ["suggestUnits"] = $"incident: \"{incident}\", profile: POLICE",
+            ["station"] = $"code: \"{regionStation}\"",
+            ["feed"] = $"code: \"{regionFeed}\"",
+            ["situation"] = $"territory: \"{Seed.AlmatyRegion}\"",
+            ["situationReport"] = $"territory: \"{Seed.AlmatyRegion}\"",
             ["dangerousObject"] = $"id: \"{await FirstIdAsync(viewer, "dangerousObjects")}\"",
         };
 
@@ -105,7 +125,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
         Assert.Empty(unwalked);
         Assert.Empty(leaks);
         // The walk reached what it was meant to: the region's rows on both sides of each city link.
-        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event" })
+        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "MonitoringStation", "Feed" })
         {
             Assert.True(checkedRows.GetValueOrDefault(type) > 0, $"the walk saw no {type}: {string.Join(", ", checkedRows)}");
         }

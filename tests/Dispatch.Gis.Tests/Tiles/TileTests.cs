@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.Tests.Infrastructure;
+using Dispatch.Gis.Tiles;
 using Xunit;
 
 namespace Dispatch.Gis.Tests.Tiles;
@@ -86,6 +87,58 @@ public sealed class TileTests(ApiFixture api)
         var point = Assert.Single(moved.Points);
         Assert.InRange(point.X, expected.X - 1, expected.X + 1);
         Assert.InRange(point.Y, expected.Y - 1, expected.Y + 1);
+    }
+
+    [Fact]
+    public async Task A_station_shows_its_worst_current_reading_and_its_tile_is_revalidated_when_a_reading_moves_it()
+    {
+        // Arrange: a hydro post of its own with a danger level at 500 cm, fed through a PUSH feed.
+        var admin = api.Client(api.Tokens.Issue("test-admin", Role.Admin, ["*"], "Test Admin"));
+        var p = Place();
+        var (x, y) = TileMath.TileOf(p[0], p[1], Z);
+        var code = Seed.Unique("TILE-POST").ToUpperInvariant();
+        var feed = Seed.Unique("F-TILE").ToUpperInvariant();
+        await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new
+        {
+            i = new
+            {
+                code, name = "Tile post", @operator = "Test operator", kind = "HYDRO_POST", location = Seed.Point(p[0], p[1]), parameters = new[] { "WATER_LEVEL" },
+                thresholds = new[] { new { parameter = "WATER_LEVEL", level = "HIGH", value = 500.0, validFrom = "2020-01-01", verified = false } },
+            },
+        });
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }",
+            new { i = new { code = feed, name = "Tile feed", format = "PUSH", silenceSeconds = 86400 } });
+        var path = $"/tiles/stations/{Z}/{x}/{y}.mvt";
+        async Task PushAsync(double centimetres, DateTime at) =>
+            await api.GraphQL.QueryAsync("mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { stored } }",
+                new { f = feed, o = new[] { new { station = code, parameter = "WATER_LEVEL", observedAt = at.ToString("O"), value = centimetres, unit = "cm" } } });
+
+        // Act and assert: no reading yet is NO_DATA, not NORMAL.
+        var silent = await GetAsync(api.GraphQL.Http, path);
+        var feature = Assert.Single(Layer(silent), f => f.Text("code") == code);
+        Assert.Equal("NO_DATA", feature.Text("level"));
+        Assert.Equal(MvtFeature.Point, feature.Type);
+
+        await PushAsync(420, DateTime.UtcNow.AddMinutes(-10));
+        var normal = await GetAsync(api.GraphQL.Http, path, silent.ETag);
+        Assert.Equal(HttpStatusCode.OK, normal.Status);
+        feature = Assert.Single(Layer(normal), f => f.Text("code") == code);
+        Assert.Equal(("NORMAL", "WATER_LEVEL", 420.0), (feature.Text("level"), feature.Text("parameter"), feature.Attributes["value"]));
+        Assert.Equal(HttpStatusCode.NotModified, (await GetAsync(api.GraphQL.Http, path, normal.ETag)).Status);
+
+        await PushAsync(640, DateTime.UtcNow);
+        var high = await GetAsync(api.GraphQL.Http, path, normal.ETag);
+        Assert.Equal(HttpStatusCode.OK, high.Status);
+        Assert.Equal("HIGH", Assert.Single(Layer(high), f => f.Text("code") == code).Text("level"));
+        var truth = await api.ScalarAsync<string>($"SELECT level FROM station_latest l JOIN monitoring_stations s ON s.id = l.station_id WHERE s.code = '{code}'");
+        Assert.Equal("HIGH", truth);
+
+        // The OGC collection tells the same story, with the reading that set the level.
+        var bbox = FormattableString.Invariant($"{p[0] - 0.001},{p[1] - 0.001},{p[0] + 0.001},{p[1] + 0.001}");
+        var items = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync($"/ogc/collections/stations/items?bbox={bbox}"))!;
+        var station = Assert.Single(items["features"]!.AsArray(), f => f!["properties"]!["code"]!.GetValue<string>() == code)!;
+        Assert.Equal(("HIGH", 640.0), (station["properties"]!["level"]!.GetValue<string>(), station["properties"]!["levelValue"]!.GetValue<double>()));
+        Assert.Equal("Point", station["geometry"]!["type"]!.GetValue<string>());
     }
 
     [Fact]
@@ -286,7 +339,7 @@ public sealed class TileTests(ApiFixture api)
     public async Task TileJson_describes_each_layer_and_points_at_its_tiles()
     {
         var index = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync("/tiles"))!;
-        Assert.Equal(5, index["layers"]!.AsArray().Count);
+        Assert.Equal(TileLayers.All.Count, index["layers"]!.AsArray().Count);
 
         var doc = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync("/tiles/units.json"))!;
 

@@ -29,6 +29,7 @@ const colours = {
     AVAILABLE: '#ffffff', HIGH_READINESS: '#ffe066', DISPATCHED: '#ffa94d', EN_ROUTE: '#ff6b6b', ON_SCENE: '#c92a2a',
     LEAVING: '#868e96', RETURNING: '#adb5bd', OUT_OF_SERVICE: '#212529',
   },
+  stationLevel: { NO_DATA: '#adb5bd', NORMAL: '#2f9e44', ELEVATED: '#fcc419', HIGH: '#f76707', CRITICAL: '#c92a2a' },
   incidentStatus: {
     RECEIVED: '#e03131', CLASSIFIED: '#f76707', RESPONDING: '#f59f00', LOCALISED: '#1c7ed6', LIQUIDATED: '#2f9e44', CLOSED: '#868e96',
   },
@@ -36,8 +37,8 @@ const colours = {
 const match = (property, table, fallback) => ['match', ['get', property], ...Object.entries(table).flat(), fallback];
 
 // One entry per map layer group: its tile source, style layers, legend, the event kinds that change it and how its
-// card reads in GraphiQL. Monitoring stations (by situation level) and public warnings join as two more entries here
-// once their tiles exist on the server (Tiles/TileLayers.cs).
+// card reads in GraphiQL. Groups with `events` follow the event stream (their changes carry no alert); the others
+// follow the alerts.
 const groups = [
   {
     id: 'territories', label: 'layer_territories', kinds: ['REGIME_DECLARED'], legend: [['regime', colours.regime, 'square']],
@@ -64,7 +65,7 @@ const groups = [
     ],
   },
   {
-    id: 'dangerous-objects', label: 'layer_dangerous_objects', kinds: ['DANGEROUS_OBJECT_CREATED', 'DANGEROUS_OBJECT_UPDATED', 'HAZARD_ZONE_ADDED'],
+    id: 'dangerous-objects', label: 'layer_dangerous_objects', kinds: ['DANGEROUS_OBJECT_CREATED', 'DANGEROUS_OBJECT_UPDATED', 'HAZARD_ZONE_ADDED'], events: true,
     legend: [['hazard_class', colours.hazardClass, 'dot']], title: (p) => p.name,
     card: ['hazard_class', 'object_kind', 'operator'],
     query: (p) => `{\n  dangerousObject(id: "${p.id}") {\n    id name hazardClass objectKind operator substances contacts\n    hazardZones { kind name }\n  }\n}`,
@@ -73,6 +74,20 @@ const groups = [
         paint: { 'fill-color': match('hazard_class', colours.hazardClass, '#666'), 'fill-opacity': 0.4 } },
       { id: 'dangerous-objects-point', type: 'circle', filter: ['==', ['geometry-type'], 'Point'],
         paint: { 'circle-color': match('hazard_class', colours.hazardClass, '#666'), 'circle-radius': 5, 'circle-stroke-color': '#000', 'circle-stroke-width': 1 } },
+    ],
+  },
+  {
+    id: 'stations', label: 'layer_stations', kinds: ['STATION_REGISTERED', 'STATION_UPDATED', 'STATION_LEVEL_CHANGED'], events: true,
+    legend: [['level', colours.stationLevel, 'dot']], title: (p) => `${p.name} (${p.code})`,
+    card: ['level', 'parameter', 'value', 'observed_at', 'kind', 'operator'],
+    query: (p) => `{\n  station(code: "${p.code}") {\n    code name kind operator waterBody\n    latest { parameter value unit observedAt level }\n    thresholds { parameter level value label }\n  }\n}`,
+    layers: [
+      { id: 'stations-point', type: 'circle',
+        paint: {
+          'circle-color': match('level', colours.stationLevel, '#adb5bd'),
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 4, 3, 10, 6],
+          'circle-stroke-color': '#1b3a57', 'circle-stroke-width': 1.5,
+        } },
     ],
   },
   {
@@ -195,8 +210,9 @@ function connect() {
   });
   subscribe('subscription { zoneChanges { id kind entityId geometry } }', (e) => { remember(e.zoneChanges); refresh('zones'); });
   subscribe('subscription { alerts { id kind entityType entityId payload geometry occurredAt } }', (e) => onAlert(e.alerts));
-  const objectKinds = groups.find((g) => g.id === 'dangerous-objects').kinds;
-  subscribe(`subscription { events(kinds: ${JSON.stringify(objectKinds)}) { id kind } }`, () => refresh('dangerous-objects'));
+  for (const group of groups.filter((g) => g.events)) {
+    subscribe(`subscription { events(kinds: ${JSON.stringify(group.kinds)}) { id kind } }`, () => refresh(group.id));
+  }
   subscribeUnits();
 }
 
@@ -216,7 +232,7 @@ function remember(event) {
 function onAlert(alert) {
   remember(alert);
   for (const group of groups) {
-    if (group.kinds.includes(alert.kind) && group.id !== 'zones') refresh(group.id);
+    if (group.kinds.includes(alert.kind) && group.id !== 'zones' && !group.events) refresh(group.id);
   }
   if (alert.kind === 'UNIT_ENTERED_ZONE' || alert.kind === 'UNIT_EXITED_ZONE') {
     flash(alert.geometry);
