@@ -103,18 +103,21 @@ internal sealed class GraphQLWebSocketSession(
         }
         finally
         {
-            foreach (var operation in _operations.Values)
+            try
             {
-                await operation.CancelAsync();
-            }
+                await CancelOperationsAsync();
 
-            // Operations write through this session's lock; let them finish before it is disposed. The timers (init
-            // timeout, token expiry) end with the session too, so a closed socket holds nothing for the token's lifetime.
-            await Task.WhenAll(_running.Keys);
-            _operations.Clear();
-            await _session.CancelAsync();
-            await Task.WhenAll(initTimeout, _expiry);
-            sessions.Closed();
+                // Operations write through this session's lock; let them finish before it is disposed. The timers (init
+                // timeout, token expiry) end with the session too, so a closed socket holds nothing for the token's lifetime.
+                await Task.WhenAll(_running.Keys);
+                _operations.Clear();
+                await _session.CancelAsync();
+                await Task.WhenAll(initTimeout, _expiry);
+            }
+            finally
+            {
+                sessions.Closed();
+            }
         }
     }
 
@@ -154,7 +157,7 @@ internal sealed class GraphQLWebSocketSession(
             case "complete":
                 if (TryGetId(root) is { } id && _operations.TryRemove(id, out var operation))
                 {
-                    await operation.CancelAsync();
+                    await CancelQuietlyAsync(operation);
                 }
 
                 break;
@@ -416,6 +419,28 @@ internal sealed class GraphQLWebSocketSession(
         }
     }
 
+    private async Task CancelOperationsAsync()
+    {
+        foreach (var operation in _operations.Values)
+        {
+            await CancelQuietlyAsync(operation);
+        }
+    }
+
+    // An operation that ends on its own disposes its source while the session may be cancelling it from another
+    // thread (a client's complete, a close, the socket going away): cancelling what already ended is not an error,
+    // and must not stop the session's clean-up (which would leave it counted as open for good).
+    private static async Task CancelQuietlyAsync(CancellationTokenSource operation)
+    {
+        try
+        {
+            await operation.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private async Task CloseAsync(int code, string reason)
     {
         if (Interlocked.Exchange(ref _closing, 1) == 1)
@@ -439,11 +464,7 @@ internal sealed class GraphQLWebSocketSession(
             _sendLock.Release();
             // Stop the operations now; the receive loop gets a moment to read the client's close frame,
             // since cancelling a pending receive would abort the connection instead of closing it.
-            foreach (var operation in _operations.Values)
-            {
-                await operation.CancelAsync();
-            }
-
+            await CancelOperationsAsync();
             _session.CancelAfter(CloseHandshakeWait);
         }
     }

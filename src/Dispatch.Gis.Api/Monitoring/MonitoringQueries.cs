@@ -69,7 +69,7 @@ internal sealed class MonitoringQueries(NpgsqlDataSource db, StationLoaders stat
             .Argument<FloatGraphType>("minMagnitude")
             .Argument<IntGraphType>("first")
             .AllowRoles(AccessRules.Readers)
-            .ResolveAsync(async ctx => await SituationReportDb.EarthquakesAsync(db, ctx.GetArgument<string?>("territory"),
+            .ResolveAsync(async ctx => await SituationReportDb.EarthquakesAsync(db, ctx.Caller().Scope, ctx.GetArgument<string?>("territory"),
                 Times.Utc(ctx.GetArgument<DateTime?>("since")) ?? clock.GetUtcNow().UtcDateTime.AddDays(-1), ctx.GetArgument<double?>("minMagnitude"),
                 rules.MaxQuakeKm, Paging.From(ctx.GetArgument<int?>("first"), null, paging.Value).First, ctx.CancellationToken));
 

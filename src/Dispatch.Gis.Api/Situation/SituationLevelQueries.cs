@@ -67,7 +67,7 @@ internal sealed class SituationLevelQueries(NpgsqlDataSource db, SituationLevelL
         var suggestions = await RegimeSuggestionDb.ListAsync(db, TerritoryScope.All, kato, SuggestionStatus.Pending, 100, ct);
         return new SituationReport(kato, now, from, last, situation, await SituationReportDb.ChangesAsync(db, kato, from, MaxChanges, ct),
             await SituationReportDb.WarningsAsync(db, TerritoryScope.All, kato, true, now, 100, ct),
-            await SituationReportDb.EarthquakesAsync(db, kato, now - rules.QuakeFreshFor, null, rules.MaxQuakeKm, 50, ct),
+            await SituationReportDb.EarthquakesAsync(db, TerritoryScope.All, kato, now - rules.QuakeFreshFor, null, rules.MaxQuakeKm, 50, ct),
             await SituationReportDb.SilentFeedsAsync(db, kato, ct), suggestions);
     }
 

@@ -74,8 +74,13 @@ internal static class SituationReportDb
     private static DateTime? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDateTime(i);
 
     /// <summary>Earthquakes since a time, strongest first; near a territory: within <paramref name="withinKm"/> of it.</summary>
-    public static Task<List<Earthquake>> EarthquakesAsync(NpgsqlDataSource db, string? kato, DateTime since, double? minMagnitude, double withinKm, int first,
-        CancellationToken ct)
+    /// <summary>
+    /// Earthquakes near the territory, and for a scoped caller near one of its territories: a quake across a border
+    /// still shakes the district beside it, so nearness, not the epicentre's territory, decides who sees it (as the
+    /// warnings' areas do).
+    /// </summary>
+    public static Task<List<Earthquake>> EarthquakesAsync(NpgsqlDataSource db, TerritoryScope scope, string? kato, DateTime since, double? minMagnitude,
+        double withinKm, int first, CancellationToken ct)
     {
         var where = new SqlConditions();
         where.Add("q.occurred_at > {0} AND q.status <> 'deleted'", since);
@@ -87,6 +92,12 @@ internal static class SituationReportDb
         if (kato is not null)
         {
             where.Add("EXISTS (SELECT 1 FROM territories t WHERE t.kato = {0} AND ST_DWithin(t.geom::geography, q.geom::geography, {1}))", kato, withinKm * 1000);
+        }
+
+        if (scope.SqlCodes is { } codes)
+        {
+            where.Add("EXISTS (SELECT 1 FROM territories t WHERE " + Territories.TerritorySql.ScopeCondition("t.kato") +
+                " AND ST_DWithin(t.geom::geography, q.geom::geography, {1}))", (object)codes.ToArray(), withinKm * 1000);
         }
 
         var limit = where.Parameter(first);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dispatch.Gis.Auth;
@@ -26,9 +27,13 @@ public sealed class ScopeLeakTests(ApiFixture api)
         ["responseStats"] = "aggregates only",
     };
 
+    // Hazards are shown by nearness, not by the territory they are filed under: a quake or a storm warning across a
+    // border still concerns the district beside it (tested on its own below).
+    private static readonly string[] NearTheirTerritory = ["Earthquake", "Warning"];
+
     // Types that carry a territory code but are reached only through their (scoped) territory: a district must see the
     // regime its region declared.
-    private static readonly HashSet<string> ReachedThroughTheirTerritory = ["RegimeDeclaration", "ReadinessState"];
+    private static readonly HashSet<string> ReachedThroughTheirTerritory = ["RegimeDeclaration", "ReadinessState", .. NearTheirTerritory];
 
     [Fact]
     public async Task No_path_through_the_schema_shows_a_row_outside_the_token_s_territories()
@@ -180,6 +185,40 @@ public sealed class ScopeLeakTests(ApiFixture api)
         }
 
         Assert.True(compared > 200, $"only {compared} territories compared");
+    }
+
+    [Fact]
+    public async Task A_scoped_token_sees_the_earthquakes_near_its_territories_and_not_the_others()
+    {
+        // Arrange: one quake inside Almaty Region, one by Aktau (over 1,000 km from it), from a feed of their own.
+        var admin = api.Client(api.Tokens.Issue("test-admin", Role.Admin, ["*"], "Test Admin"));
+        var feed = Seed.Unique("SCOPE-QUAKES").ToUpperInvariant();
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }",
+            new { i = new { code = feed, name = "Scope quakes", format = "PUSH", silenceSeconds = 86400 } });
+        var near = Seed.Unique("near");
+        var far = Seed.Unique("far");
+        var (lon, lat) = (Seed.InRegion[0].ToString(CultureInfo.InvariantCulture), Seed.InRegion[1].ToString(CultureInfo.InvariantCulture));
+        await api.ScalarAsync<long>($"""
+            WITH added AS (
+                INSERT INTO seismic_events (feed_id, external_id, occurred_at, updated_at, magnitude, status, geom, run_id)
+                SELECT f.id, e.id, now() - interval '1 hour', now(), 5.5, 'reviewed', ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326), 0
+                FROM feeds f, (VALUES ('{near}', {lon}, {lat}), ('{far}', 51.17, 43.65)) e (id, lon, lat)
+                WHERE f.code = '{feed}'
+                RETURNING 1)
+            SELECT count(*) FROM added
+            """);
+        using var region = api.Client(api.Tokens.Issue("region-officer", Role.DutyOfficer112, [Seed.AlmatyRegion]));
+        const string Query = "{ earthquakes(first: 1000) { externalId } }";
+
+        // Act
+        var regional = (await region.QueryAsync(Query))["earthquakes"]!.AsArray().Select(q => q!["externalId"]!.GetValue<string>()).ToList();
+        var national = (await api.GraphQL.QueryAsync(Query))["earthquakes"]!.AsArray().Select(q => q!["externalId"]!.GetValue<string>()).ToList();
+
+        // Assert
+        Assert.Contains(near, regional);
+        Assert.DoesNotContain(far, regional);
+        Assert.Contains(near, national);
+        Assert.Contains(far, national);
     }
 
     private static void Walk(JsonNode node, string path, HashSet<string> territorial, Dictionary<string, int> checkedRows, List<string> leaks)
