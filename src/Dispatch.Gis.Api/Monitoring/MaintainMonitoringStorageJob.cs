@@ -29,7 +29,7 @@ internal sealed class MaintainMonitoringStorageJob(NpgsqlDataSource db, OwnerDat
         var today = DateOnly.FromDateTime(nowUtc);
         int created, dropped;
         // Every day a reading may still arrive for, and two ahead; the days already there cost a catalogue lookup each.
-        await using (var cmd = owner.Source.CreateCommand("SELECT ensure_observation_partitions($3, $1 + 2), drop_observation_partitions($2)"))
+        await using (var cmd = owner.Source.CreateCommand("SELECT ensure_daily_partitions('observations', $3, $1 + 2), drop_daily_partitions('observations', 'observed_at', $2)"))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = today });
             cmd.Parameters.Add(new NpgsqlParameter { Value = DateOnly.FromDateTime(nowUtc - options.ObservationRetention) });

@@ -27,7 +27,7 @@ internal sealed class MaintainTrackPartitionsJob(NpgsqlDataSource db, OwnerDataS
     public static async Task<(int Created, int Dropped)> RunOnceAsync(OwnerDataSource owner, TimeSpan retention, DateTime nowUtc, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(nowUtc);
-        await using var cmd = owner.Source.CreateCommand("SELECT ensure_unit_track_partitions($1, $1 + 2), drop_unit_track_partitions($2)");
+        await using var cmd = owner.Source.CreateCommand("SELECT ensure_daily_partitions('unit_track', $1, $1 + 2), drop_daily_partitions('unit_track', 'at', $2)");
         cmd.Parameters.Add(new NpgsqlParameter { Value = today });
         cmd.Parameters.Add(new NpgsqlParameter { Value = DateOnly.FromDateTime(nowUtc - retention) });
         await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -22,7 +22,7 @@ public sealed class MonitoringStorageTests(ApiFixture api)
         foreach (var daysAgo in new[] { 500, 380 })
         {
             var day = DateOnly.FromDateTime(now.AddDays(-daysAgo));
-            await ExecuteAsync(owner, $"SELECT ensure_observation_partitions('{day:yyyy-MM-dd}', '{day:yyyy-MM-dd}')");
+            await ExecuteAsync(owner, $"SELECT ensure_daily_partitions('observations', '{day:yyyy-MM-dd}', '{day:yyyy-MM-dd}')");
             await ExecuteAsync(owner, $"INSERT INTO observations (station_id, parameter, observed_at, value, level, feed_id, run_id) VALUES (gen_random_uuid(), 'WATER_LEVEL', '{day:yyyy-MM-dd} 12:00Z', 1, 'NORMAL', gen_random_uuid(), 0)");
         }
 

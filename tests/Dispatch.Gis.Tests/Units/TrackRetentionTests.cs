@@ -19,7 +19,7 @@ public sealed class TrackRetentionTests(ApiFixture api)
         foreach (var daysAgo in new[] { 100, 80 })
         {
             var day = DateOnly.FromDateTime(now.AddDays(-daysAgo));
-            await ExecuteAsync(owner, $"SELECT ensure_unit_track_partitions('{day:yyyy-MM-dd}', '{day:yyyy-MM-dd}')");
+            await ExecuteAsync(owner, $"SELECT ensure_daily_partitions('unit_track', '{day:yyyy-MM-dd}', '{day:yyyy-MM-dd}')");
             await ExecuteAsync(owner, $"INSERT INTO unit_track (unit_id, at, geom) VALUES (gen_random_uuid(), '{day:yyyy-MM-dd} 12:00Z', 'SRID=4326;POINT(76.9 43.2)')");
         }
 
