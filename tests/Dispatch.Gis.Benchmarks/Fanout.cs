@@ -27,9 +27,9 @@ internal static class Fanout
             sockets[i] = new ClientWebSocket();
             sockets[i].Options.AddSubProtocol("graphql-transport-ws");
             await sockets[i].ConnectAsync(wsUrl, CancellationToken.None);
-            await SendAsync(sockets[i], """{"type":"connection_init","payload":{}}""");
-            await ReceiveAsync(sockets[i], CancellationToken.None);
-            await SendAsync(sockets[i], """{"id":"1","type":"subscribe","payload":{"query":"subscription { events(kinds: [\"REGIME_DECLARED\"]) { id occurredAt } }"}}""");
+            await WebSocketText.SendAsync(sockets[i], """{"type":"connection_init","payload":{}}""");
+            await WebSocketText.ReceiveAsync(sockets[i], CancellationToken.None);
+            await WebSocketText.SendAsync(sockets[i], """{"id":"1","type":"subscribe","payload":{"query":"subscription { events(kinds: [\"REGIME_DECLARED\"]) { id occurredAt } }"}}""");
         }
 
         Console.WriteLine($"fanout: {subscribers} subscribers connected in {connect.Elapsed.TotalSeconds:F1} s");
@@ -69,7 +69,7 @@ internal static class Fanout
     {
         while (!ct.IsCancellationRequested)
         {
-            var message = await ReceiveAsync(socket, ct);
+            var message = await WebSocketText.ReceiveAsync(socket, ct);
             var received = DateTime.UtcNow;
             using var json = JsonDocument.Parse(message);
             if (json.RootElement.GetProperty("type").GetString() != "next")
@@ -80,23 +80,5 @@ internal static class Fanout
             var occurred = json.RootElement.GetProperty("payload").GetProperty("data").GetProperty("events").GetProperty("occurredAt").GetDateTime();
             latencies.Add((received - occurred.ToUniversalTime()).TotalMilliseconds);
         }
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string text) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, ct);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return Encoding.UTF8.GetString(message.ToArray());
     }
 }

@@ -112,16 +112,16 @@ internal static class MonitoringBench
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("graphql-transport-ws");
         await socket.ConnectAsync(wsUrl, CancellationToken.None);
-        await SendAsync(socket, JsonSerializer.Serialize(new { type = "connection_init", payload = new { authorization = "Bearer " + token } }));
-        await ReceiveAsync(socket, CancellationToken.None);
-        await SendAsync(socket, """{"id":"1","type":"subscribe","payload":{"query":"subscription { events(kinds: [\"SITUATION_CHANGED\"]) { territoryKato payload } }"}}""");
+        await WebSocketText.SendAsync(socket, JsonSerializer.Serialize(new { type = "connection_init", payload = new { authorization = "Bearer " + token } }));
+        await WebSocketText.ReceiveAsync(socket, CancellationToken.None);
+        await WebSocketText.SendAsync(socket, """{"id":"1","type":"subscribe","payload":{"query":"subscription { events(kinds: [\"SITUATION_CHANGED\"]) { territoryKato payload } }"}}""");
         var changes = System.Threading.Channels.Channel.CreateUnbounded<(DateTimeOffset At, string To)>();
         using var stop = new CancellationTokenSource();
         var reader = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                var message = await ReceiveAsync(socket, stop.Token);
+                var message = await WebSocketText.ReceiveAsync(socket, stop.Token);
                 var at = DateTimeOffset.UtcNow;
                 using var json = JsonDocument.Parse(message);
                 if (json.RootElement.GetProperty("type").GetString() == "next")
@@ -236,23 +236,5 @@ internal static class MonitoringBench
         }
 
         return (runs[0].GetProperty("endedAt").GetDateTime() - runs[0].GetProperty("startedAt").GetDateTime()).TotalSeconds;
-    }
-
-    private static Task SendAsync(ClientWebSocket socket, string text) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, ct);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-
-        return Encoding.UTF8.GetString(message.ToArray());
     }
 }

@@ -18,15 +18,7 @@ internal static class Db
         params NpgsqlParameter[] parameters)
     {
         await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.AddRange(parameters);
-        var rows = new List<T>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
+        return await ReadAllAsync(cmd, map, parameters, ct);
     }
 
     /// <summary>The same read loop inside a unit of work, seeing (and locking, if the SQL says so) what the work sees.</summary>
@@ -34,6 +26,11 @@ internal static class Db
         params NpgsqlParameter[] parameters)
     {
         await using var cmd = w.Command(sql);
+        return await ReadAllAsync(cmd, map, parameters, ct);
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> map, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
         cmd.Parameters.AddRange(parameters);
         var rows = new List<T>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
