@@ -52,6 +52,8 @@ public sealed class ScopeLeakTests(ApiFixture api)
             (regionUnit, Seed.InRegion[0], Seed.InRegion[1] + 0.001, DateTime.UtcNow.AddSeconds(-5)));
         await seed.SituationUpdateAsync(Seed.AlmatyRegion);
         var shift = (await seed.StartShiftAsync(Seed.AlmatyRegion))["id"]!.GetValue<string>();
+        var regionWarning = await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InRegion[0], Seed.InRegion[1], 0.02) });
+        await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1], 0.02) });
 
         // The region's own 112 officer reads everything a viewer does and more (suggestUnits).
         using var viewer = api.Client(api.Tokens.Issue("region-officer", Role.DutyOfficer112, [Seed.AlmatyRegion]));
@@ -72,6 +74,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["nearestUnits"] = $"point: {{type: \"Point\", coordinates: [{Seed.InRegion[0]}, {Seed.InRegion[1]}]}}, first: 20",
             ["suggestUnits"] = $"incident: \"{incident}\", profile: POLICE",
             ["dangerousObject"] = $"id: \"{await FirstIdAsync(viewer, "dangerousObjects")}\"",
+            ["publicWarning"] = $"id: \"{regionWarning}\"",
         };
 
         var checkedRows = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -105,7 +108,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
         Assert.Empty(unwalked);
         Assert.Empty(leaks);
         // The walk reached what it was meant to: the region's rows on both sides of each city link.
-        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event" })
+        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "PublicWarning" })
         {
             Assert.True(checkedRows.GetValueOrDefault(type) > 0, $"the walk saw no {type}: {string.Join(", ", checkedRows)}");
         }
