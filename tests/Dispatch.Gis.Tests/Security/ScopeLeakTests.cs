@@ -54,6 +54,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
         var shift = (await seed.StartShiftAsync(Seed.AlmatyRegion))["id"]!.GetValue<string>();
         var regionWarning = await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InRegion[0], Seed.InRegion[1], 0.02) });
         await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1], 0.02) });
+        var (station, feed) = await RegionMonitoringAsync();
 
         // The region's own 112 officer reads everything a viewer does and more (suggestUnits).
         using var viewer = api.Client(api.Tokens.Issue("region-officer", Role.DutyOfficer112, [Seed.AlmatyRegion]));
@@ -75,6 +76,10 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["suggestUnits"] = $"incident: \"{incident}\", profile: POLICE",
             ["dangerousObject"] = $"id: \"{await FirstIdAsync(viewer, "dangerousObjects")}\"",
             ["publicWarning"] = $"id: \"{regionWarning}\"",
+            ["station"] = $"code: \"{station}\"",
+            ["feed"] = $"code: \"{feed}\"",
+            ["situation"] = $"territory: \"{Seed.AlmatyRegion}\"",
+            ["situationReport"] = $"territory: \"{Seed.AlmatyRegion}\"",
         };
 
         var checkedRows = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -112,6 +117,18 @@ public sealed class ScopeLeakTests(ApiFixture api)
         {
             Assert.True(checkedRows.GetValueOrDefault(type) > 0, $"the walk saw no {type}: {string.Join(", ", checkedRows)}");
         }
+    }
+
+    /// <summary>A gamma post and a PUSH feed in the region, made by an admin (the only role that registers them).</summary>
+    private async Task<(string Station, string Feed)> RegionMonitoringAsync()
+    {
+        using var admin = api.Client(api.Tokens.Issue("scope-admin", Role.Admin, ["*"], "Scope Admin"));
+        var (station, feed) = (Seed.Unique("SL-ST").ToUpperInvariant(), Seed.Unique("SL-FEED").ToUpperInvariant());
+        await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new { i = new { code = station, name = "scope", @operator = "scope",
+            kind = "RADIATION_POST", location = Seed.Point(Seed.InRegion[0], Seed.InRegion[1]), parameters = new[] { "GAMMA_DOSE_RATE" } } });
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = feed, name = "scope", format = "PUSH",
+            silenceSeconds = 86400, territory = Seed.AlmatyRegion } });
+        return (station, feed);
     }
 
     [Fact]
