@@ -290,6 +290,31 @@ public sealed class PublicWarningTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
     }
 
+    [Fact]
+    public async Task The_map_layer_and_the_OGC_collection_show_current_warnings_only()
+    {
+        // A place of its own, in the middle of a z12 tile.
+        var seed = new Seed(api.GraphQL);
+        double[] p = [70.0 + Random.Shared.NextDouble() * 5, 50.5];
+        var current = await seed.PublicWarningAsync(new { polygon = Seed.Square(p[0], p[1], 0.003) }, "EXTREME");
+        var cancelled = await seed.PublicWarningAsync(new { polygon = Seed.Square(p[0] + 0.001, p[1], 0.003) });
+        await api.GraphQL.QueryAsync("mutation ($w: ID!) { cancelPublicWarning(warning: $w) { id } }", new { w = cancelled });
+        var (x, y) = TileMath.TileOf(p[0], p[1], 12);
+
+        var tile = await Tiles.TileTests.GetAsync(api.GraphQL.Http, $"/tiles/public-warnings/12/{x}/{y}.mvt");
+        var bbox = FormattableString.Invariant($"{p[0] - 0.01},{p[1] - 0.01},{p[0] + 0.01},{p[1] + 0.01}");
+        var items = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync($"/ogc/collections/public-warnings/items?bbox={bbox}"))!;
+
+        Assert.Equal(HttpStatusCode.OK, tile.Status);
+        var feature = Assert.Single(Mvt.Decode(tile.Body).Single().Features);
+        Assert.Equal(current, feature.Text("id"));
+        Assert.Equal("EXTREME", feature.Text("severity"));
+        Assert.Equal("Тест: паводок", feature.Text("headline"));
+        var ogc = Assert.Single(items["features"]!.AsArray());
+        Assert.Equal(current, ogc!["id"]!.GetValue<string>());
+        Assert.Equal((await WarningAsync(current))["current"]!["capPath"]!.GetValue<string>(), ogc["properties"]!["capPath"]!.GetValue<string>());
+    }
+
     private static string Reference(XElement alert) =>
         $"{CapAssert.Text(alert, "sender")},{CapAssert.Text(alert, "identifier")},{CapAssert.Text(alert, "sent")}";
 

@@ -286,7 +286,7 @@ public sealed class TileTests(ApiFixture api)
     public async Task TileJson_describes_each_layer_and_points_at_its_tiles()
     {
         var index = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync("/tiles"))!;
-        Assert.Equal(5, index["layers"]!.AsArray().Count);
+        Assert.Equal(6, index["layers"]!.AsArray().Count);
 
         var doc = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync("/tiles/units.json"))!;
 

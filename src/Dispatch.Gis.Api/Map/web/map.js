@@ -29,6 +29,7 @@ const colours = {
     AVAILABLE: '#ffffff', HIGH_READINESS: '#ffe066', DISPATCHED: '#ffa94d', EN_ROUTE: '#ff6b6b', ON_SCENE: '#c92a2a',
     LEAVING: '#868e96', RETURNING: '#adb5bd', OUT_OF_SERVICE: '#212529',
   },
+  warningSeverity: { EXTREME: '#6f1d8e', SEVERE: '#c92a2a', MODERATE: '#f08c00', MINOR: '#fcc419', UNKNOWN: '#868e96' },
   incidentStatus: {
     RECEIVED: '#e03131', CLASSIFIED: '#f76707', RESPONDING: '#f59f00', LOCALISED: '#1c7ed6', LIQUIDATED: '#2f9e44', CLOSED: '#868e96',
   },
@@ -36,8 +37,8 @@ const colours = {
 const match = (property, table, fallback) => ['match', ['get', property], ...Object.entries(table).flat(), fallback];
 
 // One entry per map layer group: its tile source, style layers, legend, the event kinds that change it and how its
-// card reads in GraphiQL. Monitoring stations (by situation level) and public warnings join as two more entries here
-// once their tiles exist on the server (Tiles/TileLayers.cs).
+// card reads in GraphiQL. Monitoring stations (by situation level) join as one more entry here once their tiles exist
+// on the server (Tiles/TileLayers.cs).
 const groups = [
   {
     id: 'territories', label: 'layer_territories', kinds: ['REGIME_DECLARED'], legend: [['regime', colours.regime, 'square']],
@@ -83,6 +84,17 @@ const groups = [
     layers: [
       { id: 'incidents-point', type: 'circle',
         paint: { 'circle-color': match('status', colours.incidentStatus, '#868e96'), 'circle-radius': 7, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+    ],
+  },
+  {
+    id: 'public-warnings', label: 'layer_public_warnings', kinds: ['PUBLIC_WARNING_ISSUED', 'PUBLIC_WARNING_UPDATED', 'PUBLIC_WARNING_CANCELLED'],
+    legend: [['severity', colours.warningSeverity, 'square']], title: (p) => p.headline || p.event,
+    card: ['event', 'severity', 'urgency', 'certainty', 'msg_type', 'expires'],
+    query: (p) => `{\n  publicWarning(id: "${p.id}") {\n    id state areaSource zoneId\n    current { identifier msgType sent expires capPath texts { language headline } }\n    pendingDraft { identifier zoneVersion }\n  }\n}`,
+    layers: [
+      { id: 'public-warnings-fill', type: 'fill', paint: { 'fill-color': match('severity', colours.warningSeverity, '#868e96'), 'fill-opacity': 0.15 } },
+      { id: 'public-warnings-line', type: 'line',
+        paint: { 'line-color': match('severity', colours.warningSeverity, '#868e96'), 'line-width': 2.5, 'line-dasharray': [2, 1] } },
     ],
   },
   {
@@ -197,6 +209,8 @@ function connect() {
   subscribe('subscription { alerts { id kind entityType entityId payload geometry occurredAt } }', (e) => onAlert(e.alerts));
   const objectKinds = groups.find((g) => g.id === 'dangerous-objects').kinds;
   subscribe(`subscription { events(kinds: ${JSON.stringify(objectKinds)}) { id kind } }`, () => refresh('dangerous-objects'));
+  const warningKinds = groups.find((g) => g.id === 'public-warnings').kinds;
+  subscribe(`subscription { events(kinds: ${JSON.stringify(warningKinds)}) { id kind } }`, () => refresh('public-warnings'));
   subscribeUnits();
 }
 
