@@ -60,6 +60,10 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         await WaitForRenderedAsync(page, "zones-fill", zone, 2_000);
         output.WriteLine($"zone on the map {clock.ElapsedMilliseconds} ms after createZone returned");
 
+        // Act 2b: a public warning issued through the API shows in its layer, live.
+        var warning = await seed.PublicWarningAsync(new { polygon = Seed.Square(p[0] - 0.012, p[1] + 0.006, 0.002) }, "EXTREME");
+        await WaitForRenderedAsync(page, "public-warnings-fill", warning, 5_000);
+
         // Act 3: the unit crosses into it; its new position and the crossing reach the page without a reload.
         await seed.ReportAsync((unit, p[0] + 0.003, p[1], DateTime.UtcNow));
         await page.WaitForFunctionAsync("""
