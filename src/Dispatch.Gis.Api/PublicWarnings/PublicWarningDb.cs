@@ -202,7 +202,7 @@ internal static class PublicWarningDb
         return identifier;
     }
 
-    /// <summary>The pending draft goes out as it is, sent now and naming every public message before it.</summary>
+    /// <summary>The pending draft goes out as it is, sent now and naming every public message before it; a drafted Cancel ends the warning.</summary>
     public static async Task<string> ConfirmDraftAsync(UnitOfWork w, Guid id, PublicWarningOptions options, DateTime now, CancellationToken ct)
     {
         var (draft, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
@@ -226,8 +226,15 @@ internal static class PublicWarningDb
             area = area with { TerritoryKato = await follow.ExecuteScalarAsync(ct) as string ?? area.TerritoryKato };
         }
 
-        var confirmed = area;
-        w.Add(Event("PUBLIC_WARNING_UPDATED", id, draft.Identifier, draft.MsgType, draft.Content, confirmed, new { confirmedDraft = true }));
+        if (draft.MsgType == CapMsgType.Cancel)
+        {
+            await using var cancel = w.Command(PublicWarningSql.Cancel);
+            cancel.Parameters.Add(new NpgsqlParameter { Value = id });
+            await cancel.ExecuteNonQueryAsync(ct);
+        }
+
+        w.Add(Event(draft.MsgType == CapMsgType.Cancel ? "PUBLIC_WARNING_CANCELLED" : "PUBLIC_WARNING_UPDATED", id, draft.Identifier, draft.MsgType, draft.Content,
+            area, new { confirmedDraft = true }));
         return draft.Identifier;
     }
 
@@ -237,6 +244,18 @@ internal static class PublicWarningDb
     /// Called in the redraw's unit of work, which holds the zone's lock, so warnings are locked after the zone.
     /// </summary>
     public static async Task DraftForZoneAsync(UnitOfWork w, Guid zone, int version, string zoneName, string? territory, Geometry shape,
+        PublicWarningOptions options, DateTime now, CancellationToken ct) =>
+        await DraftAsync(w, zone, version, CapMsgType.Update, async () => await AreaAsync(w, WarningAreaSource.Zone, zone, version, territory, shape, Same(zoneName), options, ct),
+            options, now, ct);
+
+    /// <summary>
+    /// The zone a warning follows was closed: a Cancel is drafted (same words and area) for the officer to confirm; the
+    /// warning stays as it is until then. Called in the close's unit of work, under the zone's lock.
+    /// </summary>
+    public static async Task DraftCancelForZoneAsync(UnitOfWork w, Guid zone, int version, PublicWarningOptions options, DateTime now, CancellationToken ct) =>
+        await DraftAsync(w, zone, version, CapMsgType.Cancel, null, options, now, ct);
+
+    private static async Task DraftAsync(UnitOfWork w, Guid zone, int version, CapMsgType type, Func<Task<WarningArea>>? newArea,
         PublicWarningOptions options, DateTime now, CancellationToken ct)
     {
         var ids = new List<Guid>();
@@ -267,11 +286,12 @@ internal static class PublicWarningDb
             var head = current.Message;
 
             await DiscardDraftsAsync(w, id, ct);
-            var area = await AreaAsync(w, WarningAreaSource.Zone, zone, version, territory, shape, Same(zoneName), options, ct);
-            // The texts keep their area names only where the officer wrote them; defaults follow the zone again.
+            var area = newArea is null ? current.Area : await newArea();
+            // Same words, new area: the texts (and their area names, the zone's name unless the officer wrote one) stay as sent.
             var content = head.Content;
-            var identifier = await AppendAsync(w, id, CapMsgType.Update, WarningMessageStatus.Draft, content, area, null, options, now, ct);
-            w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, CapMsgType.Update, content, area, new { zoneVersion = version }));
+            var note = type == CapMsgType.Cancel ? "the emergency zone was closed" : null;
+            var identifier = await AppendAsync(w, id, type, WarningMessageStatus.Draft, content, area, note, options, now, ct);
+            w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, type, content, area, new { zoneVersion = version }));
         }
     }
 

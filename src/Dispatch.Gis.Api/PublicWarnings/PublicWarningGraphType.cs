@@ -116,7 +116,7 @@ internal sealed class PublicWarningGraphType : ObjectGraphType<PublicWarning>
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
         Field<NonNullGraphType<DateTimeGraphType>>("updatedAt").Resolve(ctx => ctx.Source.UpdatedAt);
         Field<NonNullGraphType<WarningMessageGraphType>>("current").Description("The latest public message.").Resolve(ctx => ctx.Source.Current);
-        Field<WarningMessageGraphType>("pendingDraft").Description("An update drafted from a zone redraw, waiting for an officer.")
+        Field<WarningMessageGraphType>("pendingDraft").Description("An update drafted from a zone redraw (a cancel, from its closing), waiting for an officer.")
             .Resolve(ctx => ctx.Source.PendingDraft);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<WarningMessageGraphType>>>>("messages").Description("Every message, oldest first, drafts included.")
             .Resolve(ctx => ctx.Source.Messages);

@@ -40,7 +40,7 @@ internal sealed class PublicWarningMutations(NpgsqlDataSource db, SpatialArgumen
             .ResolveAsync(CancelPublicWarningAsync);
 
         root.Field<NonNullGraphType<PublicWarningGraphType>>("confirmPublicWarningDraft")
-            .Description("Sends the update drafted when the warning's zone was redrawn, as it stands. CONFLICT when there is none.")
+            .Description("Sends the update (or cancel) drafted when the warning's zone was redrawn (or closed), as it stands. CONFLICT when there is none.")
             .Argument<NonNullGraphType<IdGraphType>>("warning")
             .AllowRoles(Role.DutyOfficer112)
             .ResolveAsync(ConfirmPublicWarningDraftAsync);

@@ -97,6 +97,8 @@ internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, In
         {
             var version = await ZoneDb.CloseAsync(w, zone, note, ctx.CancellationToken);
             await OfferAsUpdateAsync(w, zone.Id, version, zone.Name, zone.Hazard, zone.TerritoryKato, zone.IncidentId, "closed", ctx.CancellationToken);
+            // Warnings that follow the zone get a Cancel drafted; they stay public until an officer confirms it.
+            await PublicWarningDb.DraftCancelForZoneAsync(w, zone.Id, version, warnings.Value, CapText.Seconds(clock.GetUtcNow().UtcDateTime), ctx.CancellationToken);
         }, ctx.CancellationToken);
         return await loaders.ZoneById(ctx, zone.Id).GetResultAsync(ctx.CancellationToken);
     }

@@ -191,6 +191,33 @@ public sealed class PublicWarningTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Closing_the_zone_drafts_a_cancel_and_the_warning_stays_public_until_it_is_confirmed()
+    {
+        var seed = new Seed(api.GraphQL);
+        using var anonymous = api.Client(null);
+        double[] at = [Seed.InCity[0] - 0.04, Seed.InCity[1] - 0.01];
+        var zone = await seed.ZoneAsync(Seed.Square(at[0], at[1], 0.005));
+        var id = await seed.PublicWarningAsync(new { zone });
+        var alert = await FetchAsync(anonymous, (await WarningAsync(id))["current"]!);
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = zone });
+
+        var drafted = await WarningAsync(id);
+        Assert.Equal("ACTIVE", drafted["state"]!.GetValue<string>());
+        Assert.Equal("CANCEL", drafted["pendingDraft"]!["msgType"]!.GetValue<string>());
+        Assert.Contains(CapAssert.Text(alert, "identifier"), await FeedIdentifiersAsync(anonymous));
+
+        var confirmed = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ confirmPublicWarningDraft(warning: $w) {{ {Warning} }} }}", new { w = id }))
+            ["confirmPublicWarningDraft"]!;
+        var cancel = await FetchAsync(anonymous, confirmed["current"]!);
+        Assert.Equal("CANCELLED", confirmed["state"]!.GetValue<string>());
+        Assert.Equal("Cancel", CapAssert.Text(cancel, "msgType"));
+        Assert.Equal(Reference(alert), CapAssert.Text(cancel, "references"));
+        Assert.DoesNotContain(CapAssert.Text(alert, "identifier"), await FeedIdentifiersAsync(anonymous));
+        Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_CANCELLED"], await EventKindsAsync(id));
+    }
+
+    [Fact]
     public async Task A_whole_region_is_simplified_to_bounded_rings_and_named_by_its_KATO()
     {
         var id = await new Seed(api.GraphQL).PublicWarningAsync(new { territory = Seed.AlmatyRegion });
