@@ -44,6 +44,13 @@ internal static class TextLimits
         ["SubstanceInput.unNumber"] = 4,
         ["SubstanceInput.casNumber"] = 32,
         ["DeploymentReportInput.clientReportId"] = 200,
+        ["PublicWarningInput.event"] = PublicWarnings.PublicWarningMutations.MaxEventLength,
+        ["PublicWarningTextInput.headline"] = PublicWarnings.PublicWarningMutations.MaxHeadlineLength,
+        ["PublicWarningTextInput.description"] = LongText,
+        ["PublicWarningTextInput.instruction"] = LongText,
+        ["PublicWarningTextInput.areaDesc"] = PublicWarnings.PublicWarningMutations.MaxAreaDescLength,
+        ["PublicWarningAreaInput.territory"] = Code,
+        ["Mutation.cancelPublicWarning.note"] = Note,
     };
 
     public static int For(string key) => Declared.GetValueOrDefault(key, ShortText);

@@ -155,6 +155,7 @@ internal sealed class UnitOfWork : IAsyncDisposable
         LockedTable.MonitoringStations => "monitoring_stations",
         LockedTable.Feeds => "feeds",
         LockedTable.RegimeSuggestions => "regime_suggestions",
+        LockedTable.PublicWarnings => "public_warnings",
         _ => throw new ArgumentOutOfRangeException(nameof(table)),
     };
 
@@ -235,4 +236,7 @@ internal enum LockedTable
     MonitoringStations,
     Feeds,
     RegimeSuggestions,
+
+    /// <summary>Public warnings: after the zone a warning follows (a redraw locks the zone, then the warnings that follow it).</summary>
+    PublicWarnings,
 }

@@ -160,7 +160,43 @@ internal static class TileLayers
         MaxZoom: 16,
         Version: 1);
 
-    public static readonly IReadOnlyList<TileLayer> All = [Territories, Zones, DangerousObjects, Units, Incidents, Stations];
+    /// <summary>
+    /// Current public warnings (what /cap/feed.atom lists), each with its latest public message's area and words; drafts
+    /// never show. Shared with the OGC collection of the same name.
+    /// </summary>
+    public const string CurrentWarnings = """
+        public_warnings w
+        JOIN LATERAL (SELECT * FROM public_warning_messages h WHERE h.warning_id = w.id AND h.status = 'ACTUAL' ORDER BY h.seq DESC LIMIT 1) m
+          ON w.state = 'ACTIVE' AND m.expires > now()
+        """;
+
+    public static readonly TileLayer PublicWarnings = new(
+        Name: "public-warnings",
+        Description: "Current public warnings (CAP 1.2) over their areas, by severity; cancelled, expired and draft ones are not shown.",
+        From: CurrentWarnings,
+        Geometry: "m.geom",
+        ScopeColumn: "w.territory_kato",
+        Attributes:
+        [
+            new("id", "w.id::text", "String", "warning id"),
+            new("identifier", "m.identifier", "String", "CAP identifier of the latest message (served at /cap/{identifier}.xml)"),
+            new("msg_type", "m.msg_type", "String", "ALERT or UPDATE"),
+            new("event", "m.event", "String", "what the warning is about"),
+            new("headline", "m.texts -> 0 ->> 'headline'", "String", "headline in the first language given"),
+            new("severity", "m.severity", "String", "EXTREME, SEVERE, MODERATE, MINOR, UNKNOWN"),
+            new("urgency", "m.urgency", "String", "IMMEDIATE, EXPECTED, FUTURE, PAST, UNKNOWN"),
+            new("certainty", "m.certainty", "String", "OBSERVED, LIKELY, POSSIBLE, UNLIKELY, UNKNOWN"),
+            new("expires", "to_char(m.expires AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", "String", "expiry (UTC)"),
+            new("territory", "w.territory_kato", "String", "KATO code of the territory it is in"),
+        ],
+        Fingerprint: "concat_ws('|', w.id, m.identifier, w.state)",
+        Order: ["m.sent DESC", "w.id"],
+        MinZoom: 0,
+        MaxZoom: 16,
+        Version: 1,
+        Polygons: true);
+
+    public static readonly IReadOnlyList<TileLayer> All = [Territories, Zones, DangerousObjects, Units, Incidents, Stations, PublicWarnings];
 
     public static TileLayer? Find(string name) => All.FirstOrDefault(l => l.Name == name);
 }

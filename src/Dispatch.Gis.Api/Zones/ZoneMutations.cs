@@ -2,17 +2,20 @@ using Dispatch.Gis.Auth;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Incidents;
+using Dispatch.Gis.PublicWarnings;
 using Dispatch.Gis.Situation;
 using Dispatch.Gis.Storage;
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
 namespace Dispatch.Gis.Zones;
 
 /// <summary>Emergency zones are drawn, redrawn and closed by 112; every change is a version, and goes to the partners of the matching profile.</summary>
-internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, IncidentLoaders incidents, SpatialArguments spatial, ClassificationRules rules)
+internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, IncidentLoaders incidents, SpatialArguments spatial, ClassificationRules rules,
+    IOptions<PublicWarningOptions> warnings, TimeProvider clock)
 {
     public const int MaxNameLength = TextLimits.ShortText;
     public const int MaxNoteLength = TextLimits.Note;
@@ -79,6 +82,9 @@ internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, In
             var (version, added, removed) = await ZoneDb.UpdateAsync(w, zone, shape, territory, ctx.GetArgument<int?>("expectedVersion"), note, ctx.CancellationToken);
             await OfferAsUpdateAsync(w, zone.Id, version, zone.Name, zone.Hazard, territory, zone.IncidentId,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture, $"redrawn: +{added:F2} km², −{removed:F2} km²"), ctx.CancellationToken);
+            // Public warnings that follow the zone get an update drafted in the same unit; an officer sends it.
+            await PublicWarningDb.DraftForZoneAsync(w, zone.Id, version, zone.Name, territory, shape, warnings.Value,
+                CapText.Seconds(clock.GetUtcNow().UtcDateTime), ctx.CancellationToken);
         }, ctx.CancellationToken);
         return await loaders.ZoneById(ctx, zone.Id).GetResultAsync(ctx.CancellationToken);
     }
@@ -91,6 +97,8 @@ internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, In
         {
             var version = await ZoneDb.CloseAsync(w, zone, note, ctx.CancellationToken);
             await OfferAsUpdateAsync(w, zone.Id, version, zone.Name, zone.Hazard, zone.TerritoryKato, zone.IncidentId, "closed", ctx.CancellationToken);
+            // Warnings that follow the zone get a Cancel drafted; they stay public until an officer confirms it.
+            await PublicWarningDb.DraftCancelForZoneAsync(w, zone.Id, version, warnings.Value, CapText.Seconds(clock.GetUtcNow().UtcDateTime), ctx.CancellationToken);
         }, ctx.CancellationToken);
         return await loaders.ZoneById(ctx, zone.Id).GetResultAsync(ctx.CancellationToken);
     }

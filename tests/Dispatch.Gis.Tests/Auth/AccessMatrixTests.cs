@@ -142,6 +142,22 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["issueSituationReport"] = new(
             "mutation ($t: String!) { issueSituationReport(territory: $t) { since } }",
             (_, p) => Task.FromResult<object>(new { t = p.Territory }), Officers),
+        ["issuePublicWarning"] = new(
+            "mutation ($i: PublicWarningInput!) { issuePublicWarning(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = Seed.WarningInput(new { polygon = Seed.Square(p.Point[0], p.Point[1], 0.005) }) }), Officers),
+        ["updatePublicWarning"] = new(
+            "mutation ($w: ID!, $i: PublicWarningInput!) { updatePublicWarning(warning: $w, input: $i) { id } }",
+            async (seed, p) => new
+            {
+                w = await seed.PublicWarningAsync(new { polygon = Seed.Square(p.Point[0], p.Point[1], 0.005) }),
+                i = Seed.WarningInput(new { polygon = Seed.Square(p.Point[0], p.Point[1], 0.006) }, "EXTREME"),
+            }, Officers),
+        ["cancelPublicWarning"] = new(
+            "mutation ($w: ID!) { cancelPublicWarning(warning: $w, note: \"matrix\") { state } }",
+            async (seed, p) => new { w = await seed.PublicWarningAsync(new { polygon = Seed.Square(p.Point[0], p.Point[1], 0.005) }) }, Officers),
+        ["confirmPublicWarningDraft"] = new(
+            "mutation ($w: ID!) { confirmPublicWarningDraft(warning: $w) { state } }",
+            async (seed, p) => new { w = await seed.PublicWarningWithDraftAsync(p.Point) }, Officers),
         ["closeZone"] = new(
             "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
             async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),

@@ -88,6 +88,13 @@ public sealed class BadReferenceTests(ApiFixture api)
             (w, v) => new { v, c = w.Channel }, "shift"),
         ["Mutation.recordCommsCheck.channel"] = new("mutation ($s: ID!, $v: ID!) { recordCommsCheck(shift: $s, channel: $v, result: OK) { result } }",
             (w, v) => new { s = w.Shift, v }, "channel"),
+        ["Query.publicWarning.id"] = new("query ($v: ID!) { publicWarning(id: $v) { id } }", (_, v) => new { v }, "id", NotFound: null),
+        ["PublicWarningAreaInput.zone"] = new("mutation ($i: PublicWarningInput!) { issuePublicWarning(input: $i) { id } }",
+            (_, v) => new { i = Seed.WarningInput(new { zone = v }) }, "input.area.zone"),
+        ["Mutation.updatePublicWarning.warning"] = new("mutation ($v: ID!, $i: PublicWarningInput!) { updatePublicWarning(warning: $v, input: $i) { id } }",
+            (_, v) => new { v, i = Seed.WarningInput(new { polygon = Seed.Square(76.9, 43.2, 0.01) }) }, "warning"),
+        ["Mutation.cancelPublicWarning.warning"] = new("mutation ($v: ID!) { cancelPublicWarning(warning: $v) { id } }", (_, v) => new { v }, "warning"),
+        ["Mutation.confirmPublicWarningDraft.warning"] = new("mutation ($v: ID!) { confirmPublicWarningDraft(warning: $v) { id } }", (_, v) => new { v }, "warning"),
     };
 
     /// <summary>Subscriptions' ids: "after" takes event ids (numbers), checked by the event tests; the rest are here.</summary>

@@ -60,6 +60,32 @@ public sealed class Seed(GraphQLClient officer)
         return data["createZone"]!["id"]!.GetValue<string>();
     }
 
+    /// <summary>A public warning over the given area (new { polygon = … }, new { zone = … } or new { territory = … }), in Russian, for a day.</summary>
+    public async Task<string> PublicWarningAsync(object area, string severity = "SEVERE")
+    {
+        var data = await officer.QueryAsync("""
+            mutation ($i: PublicWarningInput!) { issuePublicWarning(input: $i) { id } }
+            """, new { i = WarningInput(area, severity) });
+        return data["issuePublicWarning"]!["id"]!.GetValue<string>();
+    }
+
+    public static object WarningInput(object area, string severity = "SEVERE", DateTime? expires = null) => new
+    {
+        area, @event = "Test flood", category = "MET", urgency = "EXPECTED", severity, certainty = "LIKELY", responseType = "PREPARE",
+        ru = new { headline = "Тест: паводок", description = "Подъём воды.", instruction = "Следите за сообщениями." },
+        expires = (expires ?? DateTime.UtcNow.AddDays(1)).ToString("O"),
+    };
+
+    /// <summary>A warning that follows a zone which was then redrawn: it has an update drafted, waiting for an officer.</summary>
+    public async Task<string> PublicWarningWithDraftAsync(double[] at)
+    {
+        var zone = await ZoneAsync(Square(at[0], at[1], 0.01));
+        var warning = await PublicWarningAsync(new { zone });
+        await officer.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = zone, g = Square(at[0], at[1], 0.012) });
+        return warning;
+    }
+
     public async Task<string> DangerousObjectAsync(double[] at, string hazardClass = "CHEMICAL")
     {
         var data = await officer.QueryAsync("""

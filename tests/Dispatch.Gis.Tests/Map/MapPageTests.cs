@@ -62,8 +62,8 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         Assert.True(await RenderedAsync(page, "units-point", unit));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ArtefactPath("map-loaded.png") });
 
-        // The page's four event subscriptions (zoneChanges, alerts, events for objects and for stations) are registered.
-        for (var i = 0; i < 100 && hub.SubscriberCount < subscribers + 4; i++)
+        // The page's event subscriptions (zoneChanges, alerts, and events for objects, stations and public warnings) are registered.
+        for (var i = 0; i < 100 && hub.SubscriberCount < subscribers + 5; i++)
         {
             await Task.Delay(50);
         }
@@ -73,6 +73,10 @@ public sealed class MapPageTests(ApiFixture api, ITestOutputHelper output)
         var zone = await seed.ZoneAsync(Seed.Square(p[0] + 0.003, p[1], 0.004), "ACTUAL", "CHEMICAL");
         await WaitForRenderedAsync(page, "zones-fill", zone, 2_000);
         output.WriteLine($"zone on the map {clock.ElapsedMilliseconds} ms after createZone returned");
+
+        // Act 2b: a public warning issued through the API shows in its layer, live.
+        var warning = await seed.PublicWarningAsync(new { polygon = Seed.Square(p[0] - 0.012, p[1] + 0.006, 0.002) }, "EXTREME");
+        await WaitForRenderedAsync(page, "public-warnings-fill", warning, 5_000);
 
         // Act 3: the unit crosses into it; its new position and the crossing reach the page without a reload.
         await seed.ReportAsync((unit, p[0] + 0.003, p[1], DateTime.UtcNow));

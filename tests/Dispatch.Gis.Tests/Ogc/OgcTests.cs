@@ -12,7 +12,7 @@ namespace Dispatch.Gis.Tests.Ogc;
 [Trait("Category", "Database")]
 public sealed class OgcTests(ApiFixture api)
 {
-    private static readonly string[] Collections = ["territories", "zones", "dangerous-objects", "units", "incidents", "stations"];
+    private static readonly string[] Collections = ["territories", "zones", "dangerous-objects", "units", "incidents", "stations", "public-warnings"];
 
     [Fact]
     public async Task Landing_page_conformance_and_collections_link_to_each_other_with_rel_and_type()

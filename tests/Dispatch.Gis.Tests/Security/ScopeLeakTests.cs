@@ -73,6 +73,8 @@ public sealed class ScopeLeakTests(ApiFixture api)
             await api.GraphQL.QueryAsync("mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { stored } }",
                 new { f = feed, o = new[] { new { station = code, parameter = "WATER_LEVEL", observedAt = DateTime.UtcNow.AddMinutes(-1).ToString("O"), value = 100.0, unit = "cm" } } });
         }
+        var regionWarning = await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InRegion[0], Seed.InRegion[1], 0.02) });
+        await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1], 0.02) });
 
         // The region's own 112 officer reads everything a viewer does and more (suggestUnits).
         using var viewer = api.Client(api.Tokens.Issue("region-officer", Role.DutyOfficer112, [Seed.AlmatyRegion]));
@@ -97,6 +99,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["situation"] = $"territory: \"{Seed.AlmatyRegion}\"",
             ["situationReport"] = $"territory: \"{Seed.AlmatyRegion}\"",
             ["dangerousObject"] = $"id: \"{await FirstIdAsync(viewer, "dangerousObjects")}\"",
+            ["publicWarning"] = $"id: \"{regionWarning}\"",
         };
 
         var checkedRows = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -130,7 +133,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
         Assert.Empty(unwalked);
         Assert.Empty(leaks);
         // The walk reached what it was meant to: the region's rows on both sides of each city link.
-        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "MonitoringStation", "Feed" })
+        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "MonitoringStation", "Feed", "PublicWarning" })
         {
             Assert.True(checkedRows.GetValueOrDefault(type) > 0, $"the walk saw no {type}: {string.Join(", ", checkedRows)}");
         }

@@ -80,7 +80,7 @@ public sealed class TileSqlTests
     [Fact]
     public void Layers_are_an_allowlist()
     {
-        Assert.Equal(["territories", "zones", "dangerous-objects", "units", "incidents", "stations"], TileLayers.All.Select(l => l.Name));
+        Assert.Equal(["territories", "zones", "dangerous-objects", "units", "incidents", "stations", "public-warnings"], TileLayers.All.Select(l => l.Name));
         Assert.Null(TileLayers.Find("zones; DROP TABLE events"));
         Assert.Null(TileLayers.Find("emergency_zones"));
         Assert.Same(TileLayers.Units, TileLayers.Find("units"));

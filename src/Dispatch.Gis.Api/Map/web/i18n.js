@@ -4,6 +4,9 @@ export const languages = ['kk', 'ru', 'en'];
 
 export const strings = {
   kk: {
+    layer_public_warnings: 'Халыққа ескертулер', severity: 'Ауырлығы', certainty: 'Сенімділігі', event: 'Оқиға', msg_type: 'Хабар түрі', expires: 'Мерзімі бітеді',
+    EXTREME: 'Аса ауыр', SEVERE: 'Ауыр', MODERATE: 'Орташа', MINOR: 'Жеңіл', UNKNOWN: 'Белгісіз', ALERT: 'Ескерту', UPDATE: 'Жаңарту',
+    PUBLIC_WARNING_ISSUED: 'Ескерту жарияланды', PUBLIC_WARNING_UPDATED: 'Ескерту жаңартылды', PUBLIC_WARNING_CANCELLED: 'Ескерту күшін жойды',
     updated_at: 'Өзгертілді', received_at: 'Қабылданды', object_kind: 'Объект түрі', scale: 'Ауқымы', own_regime: 'Өз режимі', level: 'Деңгейі', id: 'Коды',
     REGION: 'Облыс', DISTRICT: 'Аудан', OBJECT: 'Объектілік', LOCAL: 'Жергілікті', REGIONAL: 'Өңірлік', GLOBAL: 'Жаһандық',
     title: '112 жедел картасы', search: 'Орын немесе шақыру белгісі…', layers: 'Қабаттар', legend: 'Шартты белгілер',
@@ -28,6 +31,9 @@ export const strings = {
     profile: 'Бейіні', at: 'Уақыты', number: 'Нөмірі', type: 'Түрі', urgency: 'Шұғылдық', hazard_class: 'Қауіп класы', operator: 'Оператор',
   },
   ru: {
+    layer_public_warnings: 'Оповещения населения', severity: 'Тяжесть', certainty: 'Достоверность', event: 'Событие', msg_type: 'Тип сообщения', expires: 'Действует до',
+    EXTREME: 'Чрезвычайная', SEVERE: 'Серьёзная', MODERATE: 'Умеренная', MINOR: 'Незначительная', UNKNOWN: 'Неизвестно', ALERT: 'Оповещение', UPDATE: 'Обновление',
+    PUBLIC_WARNING_ISSUED: 'Оповещение выпущено', PUBLIC_WARNING_UPDATED: 'Оповещение обновлено', PUBLIC_WARNING_CANCELLED: 'Оповещение отменено',
     updated_at: 'Изменено', received_at: 'Принято', object_kind: 'Вид объекта', scale: 'Масштаб', own_regime: 'Собственный режим', level: 'Уровень', id: 'Код',
     REGION: 'Область', DISTRICT: 'Район', OBJECT: 'Объектовая', LOCAL: 'Местная', REGIONAL: 'Региональная', GLOBAL: 'Глобальная',
     title: 'Оперативная карта 112', search: 'Место или позывной…', layers: 'Слои', legend: 'Условные обозначения',
@@ -52,6 +58,9 @@ export const strings = {
     profile: 'Профиль', at: 'Время', number: 'Номер', type: 'Тип', urgency: 'Срочность', hazard_class: 'Класс опасности', operator: 'Оператор',
   },
   en: {
+    layer_public_warnings: 'Public warnings', severity: 'Severity', certainty: 'Certainty', event: 'Event', msg_type: 'Message type', expires: 'Expires',
+    EXTREME: 'Extreme', SEVERE: 'Severe', MODERATE: 'Moderate', MINOR: 'Minor', UNKNOWN: 'Unknown', ALERT: 'Alert', UPDATE: 'Update',
+    PUBLIC_WARNING_ISSUED: 'Warning issued', PUBLIC_WARNING_UPDATED: 'Warning updated', PUBLIC_WARNING_CANCELLED: 'Warning cancelled',
     updated_at: 'Changed', received_at: 'Received', object_kind: 'Object kind', scale: 'Scale', own_regime: 'Own regime', level: 'Level', id: 'Code',
     REGION: 'Region', DISTRICT: 'District', OBJECT: 'Object', LOCAL: 'Local', REGIONAL: 'Regional', GLOBAL: 'Global',
     title: '112 operator map', search: 'Place or call sign…', layers: 'Layers', legend: 'Legend',

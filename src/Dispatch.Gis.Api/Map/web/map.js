@@ -30,6 +30,7 @@ const colours = {
     LEAVING: '#868e96', RETURNING: '#adb5bd', OUT_OF_SERVICE: '#212529',
   },
   stationLevel: { NO_DATA: '#adb5bd', NORMAL: '#2f9e44', ELEVATED: '#fcc419', HIGH: '#f76707', CRITICAL: '#c92a2a' },
+  warningSeverity: { EXTREME: '#6f1d8e', SEVERE: '#c92a2a', MODERATE: '#f08c00', MINOR: '#fcc419', UNKNOWN: '#868e96' },
   incidentStatus: {
     RECEIVED: '#e03131', CLASSIFIED: '#f76707', RESPONDING: '#f59f00', LOCALISED: '#1c7ed6', LIQUIDATED: '#2f9e44', CLOSED: '#868e96',
   },
@@ -98,6 +99,17 @@ const groups = [
     layers: [
       { id: 'incidents-point', type: 'circle',
         paint: { 'circle-color': match('status', colours.incidentStatus, '#868e96'), 'circle-radius': 7, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+    ],
+  },
+  {
+    id: 'public-warnings', label: 'layer_public_warnings', kinds: ['PUBLIC_WARNING_ISSUED', 'PUBLIC_WARNING_UPDATED', 'PUBLIC_WARNING_CANCELLED'], events: true,
+    legend: [['severity', colours.warningSeverity, 'square']], title: (p) => p.headline || p.event,
+    card: ['event', 'severity', 'urgency', 'certainty', 'msg_type', 'expires'],
+    query: (p) => `{\n  publicWarning(id: "${p.id}") {\n    id state areaSource zoneId\n    current { identifier msgType sent expires capPath texts { language headline } }\n    pendingDraft { identifier zoneVersion }\n  }\n}`,
+    layers: [
+      { id: 'public-warnings-fill', type: 'fill', paint: { 'fill-color': match('severity', colours.warningSeverity, '#868e96'), 'fill-opacity': 0.15 } },
+      { id: 'public-warnings-line', type: 'line',
+        paint: { 'line-color': match('severity', colours.warningSeverity, '#868e96'), 'line-width': 2.5, 'line-dasharray': [2, 1] } },
     ],
   },
   {

@@ -9,27 +9,17 @@ namespace Dispatch.Gis.Monitoring.Adapters;
 
 /// <summary>
 /// Incoming CAP 1.2 alerts (storm warnings): a single alert document, or any container of them (an Atom feed with
-/// the alerts in its entries). Each alert is checked against the OASIS CAP 1.2 schema (data/monitoring/cap) and the
+/// the alerts in its entries). Each alert is checked against the OASIS CAP 1.2 schema (data/cap, <see cref="PublicWarnings.CapSchema"/>) and the
 /// area rules (a polygon is "lat,lon" pairs, closed, at least four; a circle is "lat,lon radius-km"); an alert that
 /// fails is quarantined with its line and path. A payload that is not XML, or holds no CAP 1.2 alert, fails the run.
 /// </summary>
 internal static class CapAdapter
 {
-    public const string Namespace = "urn:oasis:names:tc:emergency:cap:1.2";
+    public const string Namespace = PublicWarnings.CapSchema.Namespace;
     private static readonly XNamespace Cap = Namespace;
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
     private const int CircleVertices = 64;
     private const double EarthRadiusKm = 6371.0088;
-
-    private static readonly Lazy<XmlSchemaSet> Schema = new(() =>
-    {
-        var set = new XmlSchemaSet { XmlResolver = null };
-        using var reader = XmlReader.Create(Path.Combine(AppContext.BaseDirectory, "data", "monitoring", "cap", "CAP-v1.2.xsd"),
-            new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-        set.Add(Namespace, reader);
-        set.Compile();
-        return set;
-    });
 
     public static ParsedPayload Parse(string text)
     {
@@ -87,7 +77,7 @@ internal static class CapAdapter
     private static string? Validate(XElement alert)
     {
         string? first = null;
-        new XDocument(new XElement(alert)).Validate(Schema.Value, (_, e) => first ??= $"does not conform to CAP 1.2: {e.Message}");
+        new XDocument(new XElement(alert)).Validate(PublicWarnings.CapSchema.Set, (_, e) => first ??= $"does not conform to CAP 1.2: {e.Message}");
         return first;
     }
 

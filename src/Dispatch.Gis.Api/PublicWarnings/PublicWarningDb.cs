@@ -1,0 +1,464 @@
+using System.Text.Json;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Dispatch.Gis.PublicWarnings;
+
+/// <summary>Where the officer says the warning applies; exactly one is set.</summary>
+internal sealed record AreaRequest(Guid? Zone, string? Territory, Geometry? Polygon);
+
+internal static class PublicWarningDb
+{
+    private static readonly JsonSerializerOptions TextJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private sealed record StoredText(string Language, string Headline, string? Description, string? Instruction, string? AreaDesc);
+
+    public static async Task<Dictionary<Guid, PublicWarning>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        (await ReadAsync(db, PublicWarningSql.ById, [new NpgsqlParameter { Value = ids.ToArray() }], ct)).ToDictionary(w => w.Id);
+
+    public static async Task<Connection<PublicWarning>> ListAsync(NpgsqlDataSource db, PublicWarningFilter filter, DateTime now, CancellationToken ct)
+    {
+        var (sql, parameters) = PublicWarningSql.List(filter, now);
+        var rows = await ReadAsync(db, sql, parameters, ct);
+        var (countSql, countParameters) = PublicWarningSql.Count(filter, now);
+        return Connection<PublicWarning>.Page(rows, filter.Paging, w => Paging.EncodeCursor(w.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+    }
+
+    /// <summary>The CAP document of a public message; null for a draft, a discarded draft or nothing.</summary>
+    public static async Task<string?> PublicXmlAsync(NpgsqlDataSource db, string identifier, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(PublicWarningSql.PublicXml);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = identifier });
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    public static async Task<List<WarningMessage>> FeedAsync(NpgsqlDataSource db, DateTime now, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(PublicWarningSql.Feed);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var rows = new List<WarningMessage>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(MapMessage(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The area a message will carry. A zone is locked first (a redraw waits until this warning is in, so it drafts an
+    /// update for it; zones come before warnings in the lock order) and read at its current version.
+    /// </summary>
+    public static async Task<WarningArea> ResolveAreaAsync(UnitOfWork w, AreaRequest request, PublicWarningOptions options, CancellationToken ct)
+    {
+        if (request.Zone is { } zone)
+        {
+            if ((await w.LockAsync(LockedTable.EmergencyZones, [zone], ct)).Count == 0)
+            {
+                throw new NotFoundException("no such zone", "input.area.zone");
+            }
+
+            await using var cmd = w.Command(PublicWarningSql.ZoneForWarning);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = zone });
+            Geometry shape;
+            int version;
+            string name;
+            string? territory;
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                if (reader.GetString(4) != "ACTIVE")
+                {
+                    throw new ConflictException("the zone is closed: warn about an active zone, a territory or a drawn area", "input.area.zone");
+                }
+
+                (shape, version, name, territory) = (reader.GetFieldValue<Geometry>(0), reader.GetInt32(1), reader.GetString(2), Db.TextOrNull(reader, 3));
+            }
+
+            return await AreaAsync(w, WarningAreaSource.Zone, zone, version, territory, shape, Same(name), options, ct);
+        }
+
+        if (request.Territory is { } kato)
+        {
+            await using var cmd = w.Command(PublicWarningSql.Territory);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = kato });
+            Geometry shape;
+            IReadOnlyDictionary<WarningLanguage, string> names;
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                if (!await reader.ReadAsync(ct))
+                {
+                    throw new NotFoundException($"no territory with KATO {kato}", "input.area.territory");
+                }
+
+                shape = reader.GetFieldValue<Geometry>(0);
+                names = Names(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            }
+
+            var polygons = CapArea.Polygons(shape, options.MaxPolygonPoints, options.MaxPolygons);
+            return new WarningArea(WarningAreaSource.Territory, null, null, kato, shape, polygons, [kato], names);
+        }
+
+        var drawn = request.Polygon!;
+        await using var main = w.Command(Zones.ZoneSql.MainTerritoryOf);
+        main.Parameters.Add(new NpgsqlParameter { Value = drawn });
+        var mainTerritory = await main.ExecuteScalarAsync(ct) as string;
+        return await AreaAsync(w, WarningAreaSource.Polygon, null, null, mainTerritory, drawn, await TerritoryNamesAsync(w, mainTerritory, ct), options, ct);
+    }
+
+    private static async Task<WarningArea> AreaAsync(UnitOfWork w, WarningAreaSource source, Guid? zone, int? version, string? territory, Geometry shape,
+        IReadOnlyDictionary<WarningLanguage, string> names, PublicWarningOptions options, CancellationToken ct)
+    {
+        await using var cmd = w.Command(PublicWarningSql.Geocodes);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = shape });
+        var geocodes = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                geocodes.Add(reader.GetString(0));
+            }
+        }
+
+        return new WarningArea(source, zone, version, territory, shape, CapArea.Polygons(shape, options.MaxPolygonPoints, options.MaxPolygons), geocodes, names);
+    }
+
+    private static async Task<IReadOnlyDictionary<WarningLanguage, string>> TerritoryNamesAsync(UnitOfWork w, string? kato, CancellationToken ct)
+    {
+        if (kato is null)
+        {
+            return new Dictionary<WarningLanguage, string>();
+        }
+
+        await using var cmd = w.Command(PublicWarningSql.TerritoryNames);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = kato });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Names(reader.GetString(0), reader.GetString(1), reader.GetString(2)) : new Dictionary<WarningLanguage, string>();
+    }
+
+    private static Dictionary<WarningLanguage, string> Names(string kk, string ru, string en) =>
+        new() { [WarningLanguage.Kk] = kk, [WarningLanguage.Ru] = ru, [WarningLanguage.En] = en };
+
+    private static Dictionary<WarningLanguage, string> Same(string name) => Names(name, name, name);
+
+    public static async Task<Guid> IssueAsync(UnitOfWork w, WarningContent content, WarningArea area, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    {
+        Guid id;
+        await using (var insert = w.Command(PublicWarningSql.InsertWarning))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(area.Source) });
+            insert.Parameters.Add(Db.NullableId(area.ZoneId));
+            insert.Parameters.Add(Db.Nullable(area.TerritoryKato));
+            insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            id = (Guid)(await insert.ExecuteScalarAsync(ct))!;
+        }
+
+        var identifier = await AppendAsync(w, id, CapMsgType.Alert, WarningMessageStatus.Actual, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_ISSUED", id, identifier, CapMsgType.Alert, content, area));
+        return id;
+    }
+
+    /// <summary>Locks the warning (warnings after zones in the lock order) and returns its state; NOT_FOUND when there is none.</summary>
+    public static async Task<PublicWarningState> LockAsync(UnitOfWork w, Guid id, CancellationToken ct)
+    {
+        if ((await w.LockAsync(LockedTable.PublicWarnings, [id], ct)).Count == 0)
+        {
+            throw new NotFoundException("no such public warning", "warning");
+        }
+
+        await using var cmd = w.Command(PublicWarningSql.State);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        return DbEnum.Parse<PublicWarningState>((string)(await cmd.ExecuteScalarAsync(ct))!);
+    }
+
+    public static async Task<string> UpdateAsync(UnitOfWork w, Guid id, WarningContent content, WarningArea area, PublicWarningOptions options, DateTime now,
+        CancellationToken ct)
+    {
+        await DiscardDraftsAsync(w, id, ct);
+        await SetAreaAsync(w, id, area, ct);
+        var identifier = await AppendAsync(w, id, CapMsgType.Update, WarningMessageStatus.Actual, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_UPDATED", id, identifier, CapMsgType.Update, content, area));
+        return identifier;
+    }
+
+    /// <summary>The last word of the chain: a Cancel with the current content and area, naming every earlier message.</summary>
+    public static async Task<string> CancelAsync(UnitOfWork w, Guid id, string? note, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    {
+        await DiscardDraftsAsync(w, id, ct);
+        var (head, area) = (await HeadAsync(w, id, WarningMessageStatus.Actual, ct))!.Value;
+        var identifier = await AppendAsync(w, id, CapMsgType.Cancel, WarningMessageStatus.Actual, head.Content, area, note, options, now, ct);
+        await using (var cancel = w.Command(PublicWarningSql.Cancel))
+        {
+            cancel.Parameters.Add(new NpgsqlParameter { Value = id });
+            await cancel.ExecuteNonQueryAsync(ct);
+        }
+
+        w.Add(Event("PUBLIC_WARNING_CANCELLED", id, identifier, CapMsgType.Cancel, head.Content, area, new { note }));
+        return identifier;
+    }
+
+    /// <summary>The pending draft goes out as it is, sent now and naming every public message before it; a drafted Cancel ends the warning.</summary>
+    public static async Task<string> ConfirmDraftAsync(UnitOfWork w, Guid id, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    {
+        var (draft, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
+            ?? throw new ConflictException("the warning has no draft to confirm", "warning");
+        var references = await ReferencesAsync(w, id, options, ct);
+        var xml = Render(new CapMessage(draft.Identifier, draft.Sender, now, WarningMessageStatus.Actual, draft.MsgType, references, draft.Note, draft.Content,
+            draft.Polygons, draft.Geocodes), options);
+        await using (var confirm = w.Command(PublicWarningSql.Confirm))
+        {
+            confirm.Parameters.Add(new NpgsqlParameter { Value = draft.Identifier });
+            confirm.Parameters.Add(new NpgsqlParameter { Value = now });
+            confirm.Parameters.Add(new NpgsqlParameter { Value = references.ToArray() });
+            confirm.Parameters.Add(new NpgsqlParameter { Value = xml });
+            confirm.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            await confirm.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var follow = w.Command(PublicWarningSql.FollowZoneTerritory))
+        {
+            follow.Parameters.Add(new NpgsqlParameter { Value = id });
+            area = area with { TerritoryKato = await follow.ExecuteScalarAsync(ct) as string ?? area.TerritoryKato };
+        }
+
+        if (draft.MsgType == CapMsgType.Cancel)
+        {
+            await using var cancel = w.Command(PublicWarningSql.Cancel);
+            cancel.Parameters.Add(new NpgsqlParameter { Value = id });
+            await cancel.ExecuteNonQueryAsync(ct);
+        }
+
+        w.Add(Event(draft.MsgType == CapMsgType.Cancel ? "PUBLIC_WARNING_CANCELLED" : "PUBLIC_WARNING_UPDATED", id, draft.Identifier, draft.MsgType, draft.Content,
+            area, new { confirmedDraft = true }));
+        return draft.Identifier;
+    }
+
+    /// <summary>
+    /// A zone was redrawn (its new version is <paramref name="version"/>): every current warning that follows it gets an
+    /// Update drafted with the new area, replacing any older draft. Nothing goes public until an officer confirms it.
+    /// Called in the redraw's unit of work, which holds the zone's lock, so warnings are locked after the zone.
+    /// </summary>
+    public static async Task DraftForZoneAsync(UnitOfWork w, Guid zone, int version, string zoneName, string? territory, Geometry shape,
+        PublicWarningOptions options, DateTime now, CancellationToken ct) =>
+        await DraftAsync(w, zone, version, CapMsgType.Update, async () => await AreaAsync(w, WarningAreaSource.Zone, zone, version, territory, shape, Same(zoneName), options, ct),
+            options, now, ct);
+
+    /// <summary>
+    /// The zone a warning follows was closed: a Cancel is drafted (same words and area) for the officer to confirm; the
+    /// warning stays as it is until then. Called in the close's unit of work, under the zone's lock.
+    /// </summary>
+    public static async Task DraftCancelForZoneAsync(UnitOfWork w, Guid zone, int version, PublicWarningOptions options, DateTime now, CancellationToken ct) =>
+        await DraftAsync(w, zone, version, CapMsgType.Cancel, null, options, now, ct);
+
+    private static async Task DraftAsync(UnitOfWork w, Guid zone, int version, CapMsgType type, Func<Task<WarningArea>>? newArea,
+        PublicWarningOptions options, DateTime now, CancellationToken ct)
+    {
+        var ids = new List<Guid>();
+        await using (var cmd = w.Command(PublicWarningSql.FollowingZone))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = zone });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await w.LockAsync(LockedTable.PublicWarnings, ids, ct);
+        foreach (var id in ids)
+        {
+            var found = await HeadAsync(w, id, WarningMessageStatus.Actual, ct);
+            if (found is not { } current || current.Message.Content.Expires <= now)
+            {
+                continue;
+            }
+
+            var head = current.Message;
+
+            await DiscardDraftsAsync(w, id, ct);
+            var area = newArea is null ? current.Area : await newArea();
+            // Same words, new area: the texts (and their area names, the zone's name unless the officer wrote one) stay as sent.
+            var content = head.Content;
+            var note = type == CapMsgType.Cancel ? "the emergency zone was closed" : null;
+            var identifier = await AppendAsync(w, id, type, WarningMessageStatus.Draft, content, area, note, options, now, ct);
+            w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, type, content, area, new { zoneVersion = version }));
+        }
+    }
+
+    private static async Task DiscardDraftsAsync(UnitOfWork w, Guid id, CancellationToken ct)
+    {
+        await using var cmd = w.Command(PublicWarningSql.DiscardDrafts);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task SetAreaAsync(UnitOfWork w, Guid id, WarningArea area, CancellationToken ct)
+    {
+        await using var cmd = w.Command(PublicWarningSql.SetArea);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(area.Source) });
+        cmd.Parameters.Add(Db.NullableId(area.ZoneId));
+        cmd.Parameters.Add(Db.Nullable(area.TerritoryKato));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Every public message of the chain so far, oldest first, as CAP references: naming all of them (not only the last)
+    /// lets an aggregator that missed one still retire it.
+    /// </summary>
+    private static async Task<List<string>> ReferencesAsync(UnitOfWork w, Guid id, PublicWarningOptions options, CancellationToken ct)
+    {
+        await using var cmd = w.Command(PublicWarningSql.PublicMessages);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        var references = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            references.Add($"{reader.GetString(0)},{reader.GetString(1)},{CapText.Time(reader.GetDateTime(2), options.Offset)}");
+        }
+
+        return references;
+    }
+
+    private static async Task<string> AppendAsync(UnitOfWork w, Guid id, CapMsgType type, WarningMessageStatus status, WarningContent content, WarningArea area,
+        string? note, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    {
+        int seq;
+        await using (var next = w.Command(PublicWarningSql.NextSeq))
+        {
+            next.Parameters.Add(new NpgsqlParameter { Value = id });
+            seq = (int)(await next.ExecuteScalarAsync(ct))!;
+        }
+
+        var references = await ReferencesAsync(w, id, options, ct);
+        var texts = content.Texts.Select(t => t with { AreaDesc = t.AreaDesc ?? DefaultAreaDesc(area, t.Language, content.Event) }).ToList();
+        var filled = content with { Texts = texts };
+        var identifier = $"{options.Sender}.{Guid.NewGuid():N}";
+        var xml = Render(new CapMessage(identifier, options.Sender, now, status, type, references, note, filled, area.Polygons, area.Geocodes), options);
+
+        await using var insert = w.Command(PublicWarningSql.InsertMessage);
+        insert.Parameters.Add(new NpgsqlParameter { Value = identifier });
+        insert.Parameters.Add(new NpgsqlParameter { Value = id });
+        insert.Parameters.Add(new NpgsqlParameter { Value = seq });
+        insert.Parameters.Add(new NpgsqlParameter { Value = options.Sender });
+        insert.Parameters.Add(new NpgsqlParameter { Value = now });
+        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(type) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = references.ToArray() });
+        insert.Parameters.Add(Db.Nullable(note));
+        insert.Parameters.Add(new NpgsqlParameter { Value = filled.Event });
+        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Category) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Urgency) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Severity) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Certainty) });
+        insert.Parameters.Add(Db.Nullable(filled.ResponseType is { } r ? DbEnum.Text(r) : null));
+        insert.Parameters.Add(new NpgsqlParameter { Value = filled.Effective });
+        insert.Parameters.Add(new NpgsqlParameter { Value = filled.Expires });
+        insert.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(texts.Select(t =>
+            new StoredText(DbEnum.Text(t.Language), t.Headline, t.Description, t.Instruction, t.AreaDesc)), TextJson) });
+        insert.Parameters.Add(new NpgsqlParameter { Value = area.Shape });
+        insert.Parameters.Add(new NpgsqlParameter { Value = area.Polygons.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = area.Geocodes.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)area.ZoneVersion ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter { Value = xml });
+        insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+        await insert.ExecuteNonQueryAsync(ct);
+        return identifier;
+    }
+
+    // Aggregators cut areaDesc at 50 characters.
+    private static string DefaultAreaDesc(WarningArea area, WarningLanguage language, string fallback)
+    {
+        var name = area.Names.GetValueOrDefault(language) ?? fallback;
+        return name.Length < 50 ? name : name[..49];
+    }
+
+    /// <summary>Writes the alert and checks it against the shipped XSD: a message that fails is a bug here, never sent.</summary>
+    private static string Render(CapMessage message, PublicWarningOptions options)
+    {
+        var document = CapWriter.Alert(message, options);
+        var errors = CapSchema.Errors(document);
+        return errors.Count == 0
+            ? CapWriter.Text(document)
+            : throw new InvalidOperationException($"CAP message {message.Identifier} does not conform to CAP 1.2: {errors[0]}");
+    }
+
+    private static NewEvent Event(string kind, Guid id, string identifier, CapMsgType type, WarningContent content, WarningArea area, object? extra = null) =>
+        new(kind, "PublicWarning", id.ToString(),
+            new
+            {
+                identifier, msgType = DbEnum.Text(type), @event = content.Event, severity = DbEnum.Text(content.Severity), urgency = DbEnum.Text(content.Urgency),
+                zoneId = area.ZoneId, zoneVersion = area.ZoneVersion, geocodes = area.Geocodes, extra,
+            },
+            area.Shape, area.TerritoryKato);
+
+    private static async Task<(WarningMessage Message, WarningArea Area)?> HeadAsync(UnitOfWork w, Guid id, WarningMessageStatus status, CancellationToken ct)
+    {
+        await using var cmd = w.Command(PublicWarningSql.Head);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var message = MapMessage(reader);
+        var area = new WarningArea(DbEnum.Parse<WarningAreaSource>(reader.GetString(25)), reader.IsDBNull(26) ? null : reader.GetGuid(26), message.ZoneVersion,
+            Db.TextOrNull(reader, 27), reader.GetFieldValue<Geometry>(24), message.Polygons, message.Geocodes, new Dictionary<WarningLanguage, string>());
+        return (message, area);
+    }
+
+    private static async Task<List<PublicWarning>> ReadAsync(NpgsqlDataSource db, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
+    {
+        var rows = new List<(Guid Id, PublicWarningState State, WarningAreaSource Source, Guid? Zone, string? Territory, string By, DateTime At, DateTime Updated)>();
+        await using (var cmd = db.CreateCommand(sql))
+        {
+            cmd.Parameters.AddRange(parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetGuid(0), DbEnum.Parse<PublicWarningState>(reader.GetString(1)), DbEnum.Parse<WarningAreaSource>(reader.GetString(2)),
+                    reader.IsDBNull(3) ? null : reader.GetGuid(3), Db.TextOrNull(reader, 4), reader.GetString(5), reader.GetDateTime(6), reader.GetDateTime(7)));
+            }
+        }
+
+        var messages = new Dictionary<Guid, List<WarningMessage>>();
+        if (rows.Count > 0)
+        {
+            await using var cmd = db.CreateCommand(PublicWarningSql.MessagesOf);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Id).ToArray() });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var m = MapMessage(reader);
+                (messages.TryGetValue(m.WarningId, out var list) ? list : messages[m.WarningId] = []).Add(m);
+            }
+        }
+
+        return rows.Select(r => new PublicWarning(r.Id, r.State, r.Source, r.Zone, r.Territory, r.By, r.At, r.Updated, messages.GetValueOrDefault(r.Id) ?? []))
+            .ToList();
+    }
+
+    private static WarningMessage MapMessage(NpgsqlDataReader r)
+    {
+        var texts = JsonSerializer.Deserialize<List<StoredText>>(r.GetString(17), TextJson)!
+            .Select(t => new WarningText(DbEnum.Parse<WarningLanguage>(t.Language), t.Headline, t.Description, t.Instruction, t.AreaDesc)).ToList();
+        var content = new WarningContent(r.GetString(9), DbEnum.Parse<CapCategory>(r.GetString(10)), DbEnum.Parse<CapUrgency>(r.GetString(11)),
+            DbEnum.Parse<CapSeverity>(r.GetString(12)), DbEnum.Parse<CapCertainty>(r.GetString(13)),
+            r.IsDBNull(14) ? null : DbEnum.Parse<CapResponseType>(r.GetString(14)), r.GetDateTime(15), r.GetDateTime(16), texts);
+        return new WarningMessage(r.GetString(0), r.GetGuid(1), r.GetInt32(2), r.GetString(3), r.GetDateTime(4), DbEnum.Parse<CapMsgType>(r.GetString(5)),
+            DbEnum.Parse<WarningMessageStatus>(r.GetString(6)), r.GetFieldValue<string[]>(7), Db.TextOrNull(r, 8), content, r.GetFieldValue<string[]>(18),
+            r.GetFieldValue<string[]>(19), r.IsDBNull(20) ? null : r.GetInt32(20), r.GetString(21), r.GetString(22), Db.TextOrNull(r, 23));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Xml.Linq;
+using System.Xml.Schema;
+using Dispatch.Gis.PublicWarnings;
+using Xunit;
+
+namespace Dispatch.Gis.Tests.PublicWarnings;
+
+/// <summary>
+/// What a CAP message must be before anyone may see it: valid against the shipped OASIS CAP 1.2 schema (data/cap, the
+/// same copy the service uses), and within the public-alert aggregators' area rules (data/cap/README.md).
+/// </summary>
+internal static class CapAssert
+{
+    public static readonly XNamespace Cap = CapSchema.Namespace;
+    public const int MaxPoints = 100;
+
+    public static XElement Valid(string xml)
+    {
+        var document = XDocument.Parse(xml);
+        Assert.Equal(Cap + "alert", document.Root!.Name);
+        var errors = new List<string>();
+        document.Validate(CapSchema.Set, (_, e) => errors.Add(e.Message));
+        Assert.True(errors.Count == 0, $"not CAP 1.2: {string.Join("; ", errors)}\n{xml}");
+
+        foreach (var time in new[] { "sent", "effective", "expires" }.SelectMany(n => document.Descendants(Cap + n)))
+        {
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", time.Value);
+        }
+
+        foreach (var area in document.Descendants(Cap + "area"))
+        {
+            Assert.True(area.Element(Cap + "areaDesc")!.Value.Length < 50, "areaDesc must be under 50 characters");
+            Assert.True(area.Elements(Cap + "polygon").Any() || area.Elements(Cap + "geocode").Any(), "an area needs a polygon or a geocode");
+            foreach (var polygon in area.Elements(Cap + "polygon"))
+            {
+                Ring(polygon.Value);
+            }
+
+            foreach (var geocode in area.Elements(Cap + "geocode"))
+            {
+                Assert.Equal("KATO", geocode.Element(Cap + "valueName")!.Value);
+                Assert.Matches("^[0-9]{9}$", geocode.Element(Cap + "value")!.Value);
+            }
+        }
+
+        return document.Root;
+    }
+
+    /// <summary>A closed ring of at least 4 and at most <see cref="MaxPoints"/> "lat,lon" pairs, in range; returns the (lat, lon) pairs.</summary>
+    public static List<(double Lat, double Lon)> Ring(string polygon)
+    {
+        var pairs = polygon.Split(' ').Select(p =>
+        {
+            var parts = p.Split(',');
+            Assert.Equal(2, parts.Length);
+            return (Lat: double.Parse(parts[0], CultureInfo.InvariantCulture), Lon: double.Parse(parts[1], CultureInfo.InvariantCulture));
+        }).ToList();
+        Assert.InRange(pairs.Count, 4, MaxPoints);
+        Assert.Equal(pairs[0], pairs[^1]);
+        Assert.All(pairs, p =>
+        {
+            Assert.InRange(p.Lat, -90, 90);
+            Assert.InRange(p.Lon, -180, 180);
+        });
+        return pairs;
+    }
+
+    public static string Text(XElement alert, string name) => alert.Element(Cap + name)?.Value ?? "";
+}

@@ -1,0 +1,396 @@
+using System.Net;
+using System.ServiceModel.Syndication;
+using System.Text.Json.Nodes;
+using System.Xml;
+using System.Xml.Linq;
+using Dispatch.Gis.Tests.Infrastructure;
+using Xunit;
+
+namespace Dispatch.Gis.Tests.PublicWarnings;
+
+/// <summary>
+/// Public warnings end to end: GraphQL mutations as a 112 officer, CAP and Atom fetched over real HTTP without a token,
+/// every message checked against the shipped CAP 1.2 schema and the aggregators' area rules.
+/// </summary>
+[Collection(ApiCollection.Name)]
+[Trait("Category", "Database")]
+public sealed class PublicWarningTests(ApiFixture api)
+{
+    private const string Message = "identifier sender sent msgType status references capPath capXml zoneVersion polygons geocodes texts { language headline areaDesc }";
+    private const string Warning = $"id state areaSource zoneId territoryKato current {{ {Message} }} pendingDraft {{ {Message} }} messages {{ identifier status msgType }}";
+
+    [Fact]
+    public async Task Alert_update_cancel_is_a_chain_each_served_as_valid_CAP_naming_what_it_replaces()
+    {
+        using var anonymous = api.Client(null);
+        var input = new
+        {
+            area = new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1], 0.01) },
+            @event = "Flood", category = "MET", urgency = "IMMEDIATE", severity = "SEVERE", certainty = "LIKELY", responseType = "EVACUATE",
+            kk = new { headline = "Су тасқыны қаупі", description = "Өзен деңгейі көтерілуде.", instruction = "Биік жерге көшіңіз." },
+            ru = new { headline = "Угроза паводка", description = "Уровень реки растёт.", instruction = "Поднимитесь на возвышенность." },
+            en = new { headline = "Flood danger", description = "The river is rising.", instruction = "Move to higher ground.", areaDesc = "Almaty, Almaly" },
+            effective = DateTime.UtcNow.AddMinutes(-1).ToString("O"),
+            expires = DateTime.UtcNow.AddHours(6).ToString("O"),
+        };
+
+        // Alert
+        var issued = (await api.GraphQL.QueryAsync($"mutation ($i: PublicWarningInput!) {{ issuePublicWarning(input: $i) {{ {Warning} }} }}", new { i = input }))
+            ["issuePublicWarning"]!;
+        var id = issued["id"]!.GetValue<string>();
+        var alert = await FetchAsync(anonymous, issued["current"]!);
+        Assert.Equal("Alert", CapAssert.Text(alert, "msgType"));
+        Assert.Equal("Actual", CapAssert.Text(alert, "status"));
+        Assert.Equal("Public", CapAssert.Text(alert, "scope"));
+        Assert.Null(alert.Element(CapAssert.Cap + "references"));
+        Assert.EndsWith("+05:00", CapAssert.Text(alert, "sent"), StringComparison.Ordinal);
+        var infos = alert.Elements(CapAssert.Cap + "info").ToList();
+        Assert.Equal(["kk-KZ", "ru-RU", "en-US"], infos.Select(i => CapAssert.Text(i, "language")));
+        Assert.Equal(["Met"], infos.Select(i => CapAssert.Text(i, "category")).Distinct());
+        Assert.Equal("Evacuate", CapAssert.Text(infos[0], "responseType"));
+        Assert.Equal("Almaty, Almaly", infos[2].Element(CapAssert.Cap + "area")!.Element(CapAssert.Cap + "areaDesc")!.Value);
+        // The square's ring, latitude first.
+        var ring = CapAssert.Ring(infos[0].Element(CapAssert.Cap + "area")!.Element(CapAssert.Cap + "polygon")!.Value);
+        Assert.All(ring, p => Assert.InRange(p.Lat, 43.23, 43.27));
+        Assert.StartsWith("75", infos[0].Descendants(CapAssert.Cap + "value").First().Value, StringComparison.Ordinal);
+        Assert.StartsWith("dispatch-112.example.kz.", CapAssert.Text(alert, "identifier"), StringComparison.Ordinal);
+
+        // Update: a new area (the whole city by KATO), more severe.
+        var update = Seed.WarningInput(new { territory = Seed.AlmatyCity }, "EXTREME");
+        var updated = (await api.GraphQL.QueryAsync($"mutation ($w: ID!, $i: PublicWarningInput!) {{ updatePublicWarning(warning: $w, input: $i) {{ {Warning} }} }}",
+            new { w = id, i = update }))["updatePublicWarning"]!;
+        var second = await FetchAsync(anonymous, updated["current"]!);
+        Assert.Equal("Update", CapAssert.Text(second, "msgType"));
+        Assert.Equal(Reference(alert), CapAssert.Text(second, "references"));
+        Assert.Equal("Extreme", CapAssert.Text(second.Element(CapAssert.Cap + "info")!, "severity"));
+        Assert.Equal([Seed.AlmatyCity], second.Descendants(CapAssert.Cap + "value").Select(v => v.Value));
+        Assert.Equal("TERRITORY", updated["areaSource"]!.GetValue<string>());
+        Assert.Equal(Seed.AlmatyCity, updated["territoryKato"]!.GetValue<string>());
+
+        // Cancel: names both earlier messages; the warning is over.
+        var cancelled = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ cancelPublicWarning(warning: $w, note: \"water receding\") {{ {Warning} }} }}",
+            new { w = id }))["cancelPublicWarning"]!;
+        var third = await FetchAsync(anonymous, cancelled["current"]!);
+        Assert.Equal("Cancel", CapAssert.Text(third, "msgType"));
+        Assert.Equal("water receding", CapAssert.Text(third, "note"));
+        Assert.Equal($"{Reference(alert)} {Reference(second)}", CapAssert.Text(third, "references"));
+        Assert.Equal("CANCELLED", cancelled["state"]!.GetValue<string>());
+        Assert.Equal(["ALERT", "UPDATE", "CANCEL"], cancelled["messages"]!.AsArray().Select(m => m!["msgType"]!.GetValue<string>()));
+        Assert.Equal(3, new[] { alert, second, third }.Select(a => CapAssert.Text(a, "identifier")).Distinct().Count());
+
+        // Every message of the chain stays served (later ones refer to it); the feed no longer lists the warning.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.Http.GetAsync(issued["current"]!["capPath"]!.GetValue<string>())).StatusCode);
+        Assert.DoesNotContain(await FeedIdentifiersAsync(anonymous), i => i == CapAssert.Text(third, "identifier") || i == CapAssert.Text(alert, "identifier"));
+
+        // A cancelled warning is over: neither updated nor cancelled again.
+        var again = await api.GraphQL.PostAsync("mutation ($w: ID!, $i: PublicWarningInput!) { updatePublicWarning(warning: $w, input: $i) { id } }",
+            new { w = id, i = update });
+        Assert.Equal("CONFLICT", again.ErrorCode());
+        Assert.Equal("CONFLICT", (await api.GraphQL.PostAsync("mutation ($w: ID!) { cancelPublicWarning(warning: $w) { id } }", new { w = id })).ErrorCode());
+
+        // Each change is an event.
+        Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_UPDATED", "PUBLIC_WARNING_CANCELLED"], await EventKindsAsync(id));
+    }
+
+    [Fact]
+    public async Task The_feed_lists_only_current_warnings_and_reads_as_Atom()
+    {
+        var seed = new Seed(api.GraphQL);
+        using var anonymous = api.Client(null);
+        var current = await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0] + 0.02, Seed.InCity[1], 0.005) });
+        var cancelled = await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0] - 0.02, Seed.InCity[1], 0.005) });
+        await api.GraphQL.QueryAsync("mutation ($w: ID!) { cancelPublicWarning(warning: $w) { id } }", new { w = cancelled });
+        var expired = await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1] + 0.02, 0.005) });
+        // Its time ran out (written as the owner: the API accepts no expiry in the past).
+        await api.ScalarAsync<int>($"WITH u AS (UPDATE public_warning_messages SET effective = now() - interval '2 hours', expires = now() - interval '1 hour' WHERE warning_id = '{expired}' RETURNING 1) SELECT count(*)::int FROM u");
+        var drafted = await seed.PublicWarningWithDraftAsync([Seed.InCity[0], Seed.InCity[1] - 0.03]);
+
+        var response = await anonymous.Http.GetAsync("/cap/feed.atom");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/atom+xml", response.Content.Headers.ContentType!.MediaType);
+        var feed = SyndicationFeed.Load(XmlReader.Create(await response.Content.ReadAsStreamAsync()));
+
+        var byIdentifier = feed.Items.ToDictionary(i => i.Links.Single(l => l.RelationshipType == "alternate").Uri.AbsolutePath);
+        var heads = await HeadsAsync(current, cancelled, expired, drafted);
+        Assert.Contains(heads[current], byIdentifier.Keys);
+        Assert.Contains(heads[drafted], byIdentifier.Keys);
+        Assert.DoesNotContain(heads[cancelled], byIdentifier.Keys);
+        Assert.DoesNotContain(heads[expired], byIdentifier.Keys);
+        Assert.Equal("Тест: паводок", byIdentifier[heads[current]].Title.Text);
+        // Every entry links a CAP alert that validates, as application/cap+xml.
+        foreach (var link in feed.Items.Select(i => i.Links.Single(l => l.RelationshipType == "alternate")))
+        {
+            Assert.Equal("application/cap+xml", link.MediaType);
+            var alert = await anonymous.Http.GetAsync(link.Uri);
+            Assert.Equal("application/cap+xml", alert.Content.Headers.ContentType!.MediaType);
+            CapAssert.Valid(await alert.Content.ReadAsStringAsync());
+        }
+
+        var listed = await api.GraphQL.QueryAsync("{ publicWarnings(current: true, first: 1000) { nodes { id } } }");
+        var ids = listed["publicWarnings"]!["nodes"]!.AsArray().Select(n => n!["id"]!.GetValue<string>()).ToList();
+        Assert.Contains(current, ids);
+        Assert.DoesNotContain(cancelled, ids);
+        Assert.DoesNotContain(expired, ids);
+    }
+
+    [Fact]
+    public async Task A_zone_redraw_drafts_an_update_that_stays_private_until_an_officer_confirms_it()
+    {
+        var seed = new Seed(api.GraphQL);
+        using var anonymous = api.Client(null);
+        double[] at = [Seed.InCity[0] + 0.03, Seed.InCity[1] + 0.01];
+        var zone = await seed.ZoneAsync(Seed.Square(at[0], at[1], 0.01));
+        var id = await seed.PublicWarningAsync(new { zone });
+        var before = await WarningAsync(id);
+        var alertIdentifier = before["current"]!["identifier"]!.GetValue<string>();
+        Assert.Equal(1, before["current"]!["zoneVersion"]!.GetValue<int>());
+        Assert.Null(before["pendingDraft"]);
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = zone, g = Seed.Square(at[0] + 0.005, at[1], 0.015) });
+
+        var drafted = await WarningAsync(id);
+        var draft = drafted["pendingDraft"]!;
+        Assert.Equal("DRAFT", draft["status"]!.GetValue<string>());
+        Assert.Equal("UPDATE", draft["msgType"]!.GetValue<string>());
+        Assert.Equal(2, draft["zoneVersion"]!.GetValue<int>());
+        Assert.Null(draft["capPath"]);
+        var preview = CapAssert.Valid(draft["capXml"]!.GetValue<string>());
+        Assert.Equal("Draft", CapAssert.Text(preview, "status"));
+        // The new ring reaches the redrawn zone's east edge (at[0] + 0.02).
+        Assert.Contains(CapAssert.Ring(CapAssert.Text(preview.Descendants(CapAssert.Cap + "area").First(), "polygon")), p => p.Lon > at[0] + 0.019);
+        // Not public: the alert is still what is served and listed.
+        var draftIdentifier = draft["identifier"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.Http.GetAsync($"/cap/{draftIdentifier}.xml")).StatusCode);
+        Assert.Equal(alertIdentifier, drafted["current"]!["identifier"]!.GetValue<string>());
+        var feed = await FeedIdentifiersAsync(anonymous);
+        Assert.Contains(alertIdentifier, feed);
+        Assert.DoesNotContain(draftIdentifier, feed);
+
+        // A second redraw replaces the draft instead of piling up drafts.
+        await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = zone, g = Seed.Square(at[0] + 0.006, at[1], 0.015) });
+        var redrafted = await WarningAsync(id);
+        Assert.Equal(3, redrafted["pendingDraft"]!["zoneVersion"]!.GetValue<int>());
+        Assert.Equal(["ACTUAL", "DISCARDED", "DRAFT"], redrafted["messages"]!.AsArray().Select(m => m!["status"]!.GetValue<string>()));
+
+        var confirmed = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ confirmPublicWarningDraft(warning: $w) {{ {Warning} }} }}", new { w = id }))
+            ["confirmPublicWarningDraft"]!;
+        var update = await FetchAsync(anonymous, confirmed["current"]!);
+        Assert.Equal(redrafted["pendingDraft"]!["identifier"]!.GetValue<string>(), CapAssert.Text(update, "identifier"));
+        Assert.Equal("Actual", CapAssert.Text(update, "status"));
+        Assert.Equal("Update", CapAssert.Text(update, "msgType"));
+        Assert.Equal(alertIdentifier, CapAssert.Text(update, "references").Split(',')[1]);
+        Assert.Null(confirmed["pendingDraft"]);
+        Assert.Contains(CapAssert.Text(update, "identifier"), await FeedIdentifiersAsync(anonymous));
+        Assert.DoesNotContain(alertIdentifier, await FeedIdentifiersAsync(anonymous));
+
+        // Nothing left to confirm.
+        Assert.Equal("CONFLICT", (await api.GraphQL.PostAsync("mutation ($w: ID!) { confirmPublicWarningDraft(warning: $w) { id } }", new { w = id })).ErrorCode());
+        Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_UPDATED"], await EventKindsAsync(id));
+    }
+
+    [Fact]
+    public async Task Closing_the_zone_drafts_a_cancel_and_the_warning_stays_public_until_it_is_confirmed()
+    {
+        var seed = new Seed(api.GraphQL);
+        using var anonymous = api.Client(null);
+        double[] at = [Seed.InCity[0] - 0.04, Seed.InCity[1] - 0.01];
+        var zone = await seed.ZoneAsync(Seed.Square(at[0], at[1], 0.005));
+        var id = await seed.PublicWarningAsync(new { zone });
+        var alert = await FetchAsync(anonymous, (await WarningAsync(id))["current"]!);
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = zone });
+
+        var drafted = await WarningAsync(id);
+        Assert.Equal("ACTIVE", drafted["state"]!.GetValue<string>());
+        Assert.Equal("CANCEL", drafted["pendingDraft"]!["msgType"]!.GetValue<string>());
+        Assert.Contains(CapAssert.Text(alert, "identifier"), await FeedIdentifiersAsync(anonymous));
+
+        var confirmed = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ confirmPublicWarningDraft(warning: $w) {{ {Warning} }} }}", new { w = id }))
+            ["confirmPublicWarningDraft"]!;
+        var cancel = await FetchAsync(anonymous, confirmed["current"]!);
+        Assert.Equal("CANCELLED", confirmed["state"]!.GetValue<string>());
+        Assert.Equal("Cancel", CapAssert.Text(cancel, "msgType"));
+        Assert.Equal(Reference(alert), CapAssert.Text(cancel, "references"));
+        Assert.DoesNotContain(CapAssert.Text(alert, "identifier"), await FeedIdentifiersAsync(anonymous));
+        Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_CANCELLED"], await EventKindsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_whole_region_is_simplified_to_bounded_rings_and_named_by_its_KATO()
+    {
+        var id = await new Seed(api.GraphQL).PublicWarningAsync(new { territory = Seed.AlmatyRegion });
+        using var anonymous = api.Client(null);
+
+        var alert = await FetchAsync(anonymous, (await WarningAsync(id))["current"]!);
+
+        var area = alert.Descendants(CapAssert.Cap + "area").First();
+        Assert.Equal([Seed.AlmatyRegion], area.Elements(CapAssert.Cap + "geocode").Select(g => g.Element(CapAssert.Cap + "value")!.Value));
+        var largest = area.Elements(CapAssert.Cap + "polygon").Select(p => CapAssert.Ring(p.Value)).First();
+        // Stored with thousands of vertices, sent with at most 100.
+        Assert.True(await api.ScalarAsync<int>($"SELECT ST_NPoints(geom) FROM territories WHERE kato = '{Seed.AlmatyRegion}'") > 100);
+        Assert.InRange(largest.Count, 4, CapAssert.MaxPoints);
+        // The officer named no area: the Russian text carries the region's Russian name.
+        Assert.Equal("ru-RU", CapAssert.Text(area.Parent!, "language"));
+        var name = await api.ScalarAsync<string>($"SELECT name_ru FROM territories WHERE kato = '{Seed.AlmatyRegion}'");
+        Assert.Equal(name.Length < 50 ? name : name[..49], CapAssert.Text(area, "areaDesc"));
+    }
+
+    [Theory]
+    [InlineData("expiresBeforeEffective", "BAD_USER_INPUT", "input.expires")]
+    [InlineData("noLanguage", "BAD_USER_INPUT", "input")]
+    [InlineData("unknownZone", "NOT_FOUND", "input.area.zone")]
+    [InlineData("unknownTerritory", "NOT_FOUND", "input.area.territory")]
+    [InlineData("twoAreas", "BAD_USER_INPUT", "input.area")]
+    [InlineData("pointArea", "INVALID_GEOMETRY", "input.area.polygon")]
+    [InlineData("longAreaDesc", "BAD_USER_INPUT", "areaDesc")]
+    public async Task Bad_input_is_refused_with_its_code_and_nothing_is_sent(string what, string code, string argument)
+    {
+        var square = Seed.Square(Seed.InCity[0], Seed.InCity[1], 0.01);
+        var valid = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Seed.WarningInput(new { polygon = square })))!.AsObject();
+        switch (what)
+        {
+            case "expiresBeforeEffective":
+                valid["effective"] = DateTime.UtcNow.AddHours(2).ToString("O");
+                valid["expires"] = DateTime.UtcNow.AddHours(1).ToString("O");
+                break;
+            case "noLanguage":
+                valid.Remove("ru");
+                break;
+            case "unknownZone":
+                valid["area"] = new JsonObject { ["zone"] = Guid.NewGuid().ToString() };
+                break;
+            case "unknownTerritory":
+                valid["area"] = new JsonObject { ["territory"] = "999999999" };
+                break;
+            case "twoAreas":
+                valid["area"]!["territory"] = Seed.AlmatyCity;
+                break;
+            case "pointArea":
+                valid["area"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new { polygon = Seed.Point(76.9, 43.2) }));
+                break;
+            case "longAreaDesc":
+                valid["ru"]!["areaDesc"] = new string('а', 50);
+                break;
+        }
+
+        var messagesBefore = await api.ScalarAsync<long>("SELECT count(*) FROM public_warning_messages");
+        var response = await api.GraphQL.PostAsync("mutation ($i: PublicWarningInput!) { issuePublicWarning(input: $i) { id } }", new { i = valid });
+
+        Assert.Equal(code, response.ErrorCode());
+        Assert.Equal(argument, response.Errors![0]!["extensions"]!["argument"]?.GetValue<string>());
+        Assert.Equal(messagesBefore, await api.ScalarAsync<long>("SELECT count(*) FROM public_warning_messages"));
+    }
+
+    [Fact]
+    public async Task Every_CAP_message_the_suite_produced_is_valid_CAP_within_the_area_rules()
+    {
+        // At least this test's own, whatever else ran before it in the run.
+        await new Seed(api.GraphQL).PublicWarningWithDraftAsync([Seed.InCity[0] - 0.03, Seed.InCity[1] + 0.02]);
+        var messages = new List<string>();
+        await using (var cmd = api.Db.CreateCommand("SELECT cap_xml FROM public_warning_messages"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                messages.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.True(messages.Count >= 2);
+        Assert.All(messages, xml => CapAssert.Valid(xml));
+    }
+
+    [Fact]
+    public async Task An_unknown_or_draft_identifier_is_404_and_the_endpoints_need_no_token()
+    {
+        using var anonymous = api.Client(null);
+
+        var missing = await anonymous.Http.GetAsync("/cap/dispatch-112.example.kz.nothing.xml");
+        var notXml = await anonymous.Http.GetAsync("/cap/anything.json");
+        var feed = await anonymous.Http.GetAsync("/cap/feed.atom");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("NOT_FOUND", JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, notXml.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_map_layer_and_the_OGC_collection_show_current_warnings_only()
+    {
+        // A place of its own, in the middle of a z12 tile.
+        var seed = new Seed(api.GraphQL);
+        double[] p = [70.0 + Random.Shared.NextDouble() * 5, 50.5];
+        var current = await seed.PublicWarningAsync(new { polygon = Seed.Square(p[0], p[1], 0.003) }, "EXTREME");
+        var cancelled = await seed.PublicWarningAsync(new { polygon = Seed.Square(p[0] + 0.001, p[1], 0.003) });
+        await api.GraphQL.QueryAsync("mutation ($w: ID!) { cancelPublicWarning(warning: $w) { id } }", new { w = cancelled });
+        var (x, y) = TileMath.TileOf(p[0], p[1], 12);
+
+        var tile = await Tiles.TileTests.GetAsync(api.GraphQL.Http, $"/tiles/public-warnings/12/{x}/{y}.mvt");
+        var bbox = FormattableString.Invariant($"{p[0] - 0.01},{p[1] - 0.01},{p[0] + 0.01},{p[1] + 0.01}");
+        var items = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync($"/ogc/collections/public-warnings/items?bbox={bbox}"))!;
+
+        Assert.Equal(HttpStatusCode.OK, tile.Status);
+        var feature = Assert.Single(Mvt.Decode(tile.Body).Single().Features);
+        Assert.Equal(current, feature.Text("id"));
+        Assert.Equal("EXTREME", feature.Text("severity"));
+        Assert.Equal("Тест: паводок", feature.Text("headline"));
+        var ogc = Assert.Single(items["features"]!.AsArray());
+        Assert.Equal(current, ogc!["id"]!.GetValue<string>());
+        Assert.Equal((await WarningAsync(current))["current"]!["capPath"]!.GetValue<string>(), ogc["properties"]!["capPath"]!.GetValue<string>());
+    }
+
+    private static string Reference(XElement alert) =>
+        $"{CapAssert.Text(alert, "sender")},{CapAssert.Text(alert, "identifier")},{CapAssert.Text(alert, "sent")}";
+
+    /// <summary>The message's XML over HTTP (no token), checked; it must be the same document GraphQL shows.</summary>
+    private static async Task<XElement> FetchAsync(GraphQLClient anonymous, JsonNode message)
+    {
+        var response = await anonymous.Http.GetAsync(message["capPath"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/cap+xml", response.Content.Headers.ContentType!.MediaType);
+        var xml = await response.Content.ReadAsStringAsync();
+        Assert.Equal(message["capXml"]!.GetValue<string>(), xml);
+        var alert = CapAssert.Valid(xml);
+        Assert.Equal(message["identifier"]!.GetValue<string>(), CapAssert.Text(alert, "identifier"));
+        return alert;
+    }
+
+    private static async Task<List<string>> FeedIdentifiersAsync(GraphQLClient anonymous)
+    {
+        var feed = XDocument.Parse(await anonymous.Http.GetStringAsync("/cap/feed.atom"));
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        return feed.Descendants(atom + "entry").Select(e => e.Element(atom + "link")!.Attribute("href")!.Value)
+            .Select(href => Uri.UnescapeDataString(new Uri(href).AbsolutePath["/cap/".Length..^".xml".Length])).ToList();
+    }
+
+    private async Task<JsonNode> WarningAsync(string id) =>
+        (await api.GraphQL.QueryAsync($"query ($w: ID!) {{ publicWarning(id: $w) {{ {Warning} }} }}", new { w = id }))["publicWarning"]!;
+
+    private async Task<Dictionary<string, string>> HeadsAsync(params string[] ids)
+    {
+        var heads = new Dictionary<string, string>();
+        foreach (var id in ids)
+        {
+            heads[id] = (await WarningAsync(id))["current"]!["capPath"]!.GetValue<string>();
+        }
+
+        return heads;
+    }
+
+    private async Task<List<string>> EventKindsAsync(string warning)
+    {
+        var kinds = new List<string>();
+        await using var cmd = api.Db.CreateCommand("SELECT kind FROM events WHERE entity_type = 'PublicWarning' AND entity_id = $1 ORDER BY id");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = warning });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            kinds.Add(reader.GetString(0));
+        }
+
+        return kinds;
+    }
+}
