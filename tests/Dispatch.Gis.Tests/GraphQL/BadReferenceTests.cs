@@ -90,8 +90,8 @@ public sealed class BadReferenceTests(ApiFixture api)
             (w, v) => new { s = w.Shift, v }, "channel"),
     };
 
-    /// <summary>Subscriptions' ids: "after" takes event ids (numbers), checked by the event tests; the rest are here.</summary>
-    private static readonly string[] SubscriptionIds = ["Subscription.incidentUpdates.incident"];
+    /// <summary>Subscriptions' ids: "after" takes event ids (numbers), checked by the event tests; alerts.zone by LiveAlertTests; the rest are here.</summary>
+    private static readonly string[] SubscriptionIds = ["Subscription.incidentUpdates.incident", "Subscription.alerts.zone"];
 
     public static TheoryData<string> Names() => [.. Cases.Keys.Order()];
 
