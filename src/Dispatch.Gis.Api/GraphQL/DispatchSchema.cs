@@ -58,6 +58,7 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<SituationLevelQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<Alerts.AlertQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
         Map.MapSearchQueries.AddTo(this, db);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
@@ -79,6 +80,7 @@ internal sealed class MutationType : ObjectGraphType
         ActivatorUtilities.CreateInstance<SituationMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<MonitoringMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationLevelMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<Alerts.AlertMutations>(services).AddTo(this);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }
@@ -91,6 +93,7 @@ internal sealed class SubscriptionType : ObjectGraphType
         Name = "Subscription";
         EventSubscriptions.AddTo(this, db, hub, events, quotas, spatial, logger);
         UnitSubscriptions.AddTo(this, db, quotas, spatial, units, logger);
+        Alerts.AlertStreams.AddTo(this, db, hub, events, quotas, logger);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }

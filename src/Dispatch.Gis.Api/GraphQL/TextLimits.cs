@@ -44,6 +44,8 @@ internal static class TextLimits
         ["SubstanceInput.unNumber"] = 4,
         ["SubstanceInput.casNumber"] = 32,
         ["DeploymentReportInput.clientReportId"] = 200,
+        ["CreateAlertSubscriptionInput.webhookUrl"] = Alerts.AlertMutations.MaxWebhookUrlLength,
+        ["CreateAlertSubscriptionInput.territories"] = Code,
     };
 
     public static int For(string key) => Declared.GetValueOrDefault(key, ShortText);
