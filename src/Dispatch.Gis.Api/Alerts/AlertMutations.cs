@@ -74,7 +74,7 @@ internal sealed class AlertMutations(NpgsqlDataSource db, Geo.SpatialArguments s
 
         if (zones.Count > 0)
         {
-            parts.Add(await AlertTargets.ZonesAreaAsync(db, caller, zones, "input.zones", ctx.CancellationToken));
+            parts.Add(await AlertTargets.ZonesAreaAsync(db, caller, zones, "input.zones", indexed: true, ctx.CancellationToken));
         }
 
         var webhook = WebhookUrl(input.WebhookUrl);

@@ -36,8 +36,12 @@ internal static class AlertTargets
         return [.. katos.Distinct()];
     }
 
-    /// <summary>The zones' current shapes, unioned; a zone the caller may not see is answered as one that does not exist.</summary>
-    public static async Task<Geometry> ZonesAreaAsync(NpgsqlDataSource db, Caller caller, IReadOnlyList<Guid> zones, string argument, CancellationToken ct)
+    /// <summary>
+    /// The zones' current shapes, unioned; a zone the caller may not see is answered as one that does not exist, naming
+    /// <paramref name="argument"/>, or argument[i] for a list (<paramref name="indexed"/>).
+    /// </summary>
+    public static async Task<Geometry> ZonesAreaAsync(NpgsqlDataSource db, Caller caller, IReadOnlyList<Guid> zones, string argument, bool indexed,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT id, territory_kato, geom FROM emergency_zones WHERE id = ANY($1)");
         cmd.Parameters.Add(new NpgsqlParameter { Value = zones.ToArray() });
@@ -53,9 +57,12 @@ internal static class AlertTargets
             }
         }
 
-        if (zones.Where(z => !shapes.ContainsKey(z)).Select(z => (Guid?)z).FirstOrDefault() is { } missing)
+        for (var i = 0; i < zones.Count; i++)
         {
-            throw new NotFoundException($"no such zone {missing}", argument);
+            if (!shapes.ContainsKey(zones[i]))
+            {
+                throw new NotFoundException($"no such zone {zones[i]}", indexed ? $"{argument}[{i}]" : argument);
+            }
         }
 
         return shapes.Count == 1 ? shapes.Values.Single() : NetTopologySuite.Operation.Union.UnaryUnionOp.Union(shapes.Values.ToList());

@@ -98,7 +98,7 @@ internal static class EventSubscriptions
                 throw new BadUserInputException("give an area or a zone, not both", "zone");
             }
 
-            area = await Alerts.AlertTargets.ZonesAreaAsync(db, caller, [zone], "zone", ctx.CancellationToken);
+            area = await Alerts.AlertTargets.ZonesAreaAsync(db, caller, [zone], "zone", indexed: false, ctx.CancellationToken);
         }
 
         var kinds = Alerts.AlertKinds.EventKinds(ctx.GetArgument<List<Alerts.AlertKind>?>("kinds"));

@@ -18,6 +18,10 @@ public sealed class LiveAlertTests(ApiFixture api)
     [InlineData("subscription { alerts(territoryId: \"999999999\") { id } }", "BAD_USER_INPUT")]
     [InlineData("subscription { alerts(zone: \"not-a-zone\") { id } }", "BAD_USER_INPUT")]
     [InlineData("subscription { alerts(zone: \"6b1f3d1e-0c1a-4b54-9a8e-5f0c7a1d2e3f\") { id } }", "NOT_FOUND")]
+    [InlineData("subscription { alerts(area: {type: \"Point\", coordinates: [76.9, 43.2]}, zone: \"6b1f3d1e-0c1a-4b54-9a8e-5f0c7a1d2e3f\") { id } }",
+        "BAD_USER_INPUT")]
+    [InlineData("subscription { standingAlerts(subscription: \"42\") { subscription } }", "BAD_USER_INPUT")]
+    [InlineData("subscription { standingAlerts(subscription: \"6b1f3d1e-0c1a-4b54-9a8e-5f0c7a1d2e3f\") { subscription } }", "NOT_FOUND")]
     public async Task Issue12_an_alert_subscription_that_could_never_match_is_refused_before_it_starts(string query, string code)
     {
         await using var ws = await EventLogTests.SubscribeAsync(api.BaseAddress, api.OfficerToken, query);

@@ -50,8 +50,13 @@ public sealed class ScopeLeakTests(ApiFixture api)
         // The city unit reports from inside the region zone: Zone.units must still not show it.
         await seed.ReportAsync((cityUnit, Seed.InRegion[0] + 0.001, Seed.InRegion[1], DateTime.UtcNow.AddSeconds(-5)),
             (regionUnit, Seed.InRegion[0], Seed.InRegion[1] + 0.001, DateTime.UtcNow.AddSeconds(-5)));
+        // Standing alert subscriptions of both services, made before the situation update so their inboxes hold it.
+        var regionAlerts = await AlertSubscriptionAsync(regionService.Code, Seed.AlmatyRegion);
+        await AlertSubscriptionAsync(cityService.Code, Seed.AlmatyCity);
         await seed.SituationUpdateAsync(Seed.AlmatyRegion);
+        await seed.SituationUpdateAsync(Seed.AlmatyCity);
         var shift = (await seed.StartShiftAsync(Seed.AlmatyRegion))["id"]!.GetValue<string>();
+        var (station, feed) = await MonitoringAsync(Seed.InRegion, Seed.AlmatyRegion);
 
         // The region's own 112 officer reads everything a viewer does and more (suggestUnits).
         using var viewer = api.Client(api.Tokens.Issue("region-officer", Role.DutyOfficer112, [Seed.AlmatyRegion]));
@@ -72,6 +77,11 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["nearestUnits"] = $"point: {{type: \"Point\", coordinates: [{Seed.InRegion[0]}, {Seed.InRegion[1]}]}}, first: 20",
             ["suggestUnits"] = $"incident: \"{incident}\", profile: POLICE",
             ["dangerousObject"] = $"id: \"{await FirstIdAsync(viewer, "dangerousObjects")}\"",
+            ["alertInbox"] = $"subscription: \"{regionAlerts}\"",
+            ["situation"] = $"territory: \"{Seed.AlmatyRegion}\"",
+            ["situationReport"] = $"territory: \"{Seed.AlmatyRegion}\"",
+            ["station"] = $"code: \"{station}\"",
+            ["feed"] = $"code: \"{feed}\"",
         };
 
         var checkedRows = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -105,10 +115,30 @@ public sealed class ScopeLeakTests(ApiFixture api)
         Assert.Empty(unwalked);
         Assert.Empty(leaks);
         // The walk reached what it was meant to: the region's rows on both sides of each city link.
-        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event" })
+        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "AlertSubscription" })
         {
             Assert.True(checkedRows.GetValueOrDefault(type) > 0, $"the walk saw no {type}: {string.Join(", ", checkedRows)}");
         }
+    }
+
+    /// <summary>A gamma post and a PUSH feed in the region, for the walk from station and feed.</summary>
+    private async Task<(string Station, string Feed)> MonitoringAsync(double[] point, string territory)
+    {
+        using var admin = api.Client(api.Tokens.Issue("leak-admin", Role.Admin, ["*"], "Leak Admin"));
+        var (station, feed) = (Seed.Unique("L-ST").ToUpperInvariant(), Seed.Unique("L-PUSH").ToUpperInvariant());
+        await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new { i = new { code = station, name = "leak", @operator = "leak",
+            kind = "RADIATION_POST", location = Seed.Point(point[0], point[1]), parameters = new[] { "GAMMA_DOSE_RATE" } } });
+        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = feed, name = "leak", format = "PUSH",
+            silenceSeconds = 86400, territory } });
+        return (station, feed);
+    }
+
+    private async Task<string> AlertSubscriptionAsync(string serviceCode, string territory)
+    {
+        using var partner = api.Client(api.Tokens.Issue(Seed.Unique("leak-partner"), Role.PartnerOfficer, [territory], serviceId: serviceCode));
+        var data = await partner.QueryAsync("mutation ($i: CreateAlertSubscriptionInput!) { createAlertSubscription(input: $i) { subscription { id } } }",
+            new { i = new { name = "scope leak", territories = new[] { territory }, kinds = new[] { "SITUATION_UPDATE_SENT" } } });
+        return data["createAlertSubscription"]!["subscription"]!["id"]!.GetValue<string>();
     }
 
     [Fact]
