@@ -100,7 +100,8 @@ if (scenarioName == "alerts")
 {
     var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")
         ?? throw new InvalidOperationException("set DISPATCH_BENCH_DB to a migrated benchmark database's owner connection string");
-    var builder = new NpgsqlDataSourceBuilder(connectionString);
+    // Prepared as in the service (Dispatch:Database:MaxAutoPrepare): the matching statement is planned once, not per batch.
+    var builder = new NpgsqlDataSourceBuilder(Dispatch.Gis.Storage.DatabaseSetup.WithAutoPrepare(connectionString, Dispatch.Gis.Storage.DatabaseSetup.DefaultMaxAutoPrepare));
     builder.UseNetTopologySuite();
     await using var db = builder.Build();
     var gapMs = int.Parse(args.ElementAtOrDefault(4) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
