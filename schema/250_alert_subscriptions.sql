@@ -51,6 +51,11 @@ CREATE TABLE alert_subscriptions (
     webhook_url     text,
     webhook_secret  text,
     status          text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'PAUSED', 'FAILING')),
+    -- Which events are owed, as event ids (ids are in commit order): those after match_after (the newest event when it was
+    -- created or resumed) and, while paused, none after paused_after. The matcher may run late, so the status at match
+    -- time cannot say whether an event came before a pause.
+    match_after     bigint NOT NULL DEFAULT 0,
+    paused_after    bigint,
     created_by      text NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_at      timestamptz NOT NULL DEFAULT clock_timestamp(),

@@ -37,7 +37,7 @@ internal static class AlertMatcherSql
             FROM candidates c
             JOIN alert_subscriptions s ON ST_Intersects(s.area, c.place)
             WHERE c.place IS NOT NULL
-              AND s.status <> 'PAUSED'
+              AND c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)
               AND c.kind = ANY (s.kinds)
               AND alert_severity_rank(c.severity) >= alert_severity_rank(s.min_severity)
               AND (s.scope IS NULL OR c.territory_kato = ANY (s.scope) OR substr(c.territory_kato, 1, 2) || '0000000' = ANY (s.scope))

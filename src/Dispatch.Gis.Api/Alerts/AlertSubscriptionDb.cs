@@ -24,8 +24,8 @@ internal static class AlertSubscriptionDb
     {
         await using var cmd = w.Command("""
             INSERT INTO alert_subscriptions (owner_service_id, territory_kato, name, kinds, min_severity, requested_area, territories, zones, area, scope,
-                                             deliver_socket, webhook_url, webhook_secret, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                             deliver_socket, webhook_url, webhook_secret, created_by, match_after)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, (SELECT coalesce(max(id), 0) FROM events))
             RETURNING id
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = owner });
@@ -67,7 +67,15 @@ internal static class AlertSubscriptionDb
 
     public static async Task SetStatusAsync(UnitOfWork w, AlertSubscription s, AlertSubscriptionStatus status, string kind, CancellationToken ct)
     {
-        await using var cmd = w.Command("UPDATE alert_subscriptions SET status = $2, updated_at = clock_timestamp() WHERE id = $1");
+        // Events are owed up to the newest one at a pause, and again after the newest one at a resume; an event still
+        // uncommitted now gets a higher id than any visible (ids are taken under the event-log lock at commit).
+        await using var cmd = w.Command("""
+            UPDATE alert_subscriptions SET status = $2, updated_at = clock_timestamp(),
+                paused_after = CASE WHEN $2 = 'PAUSED' THEN coalesce(paused_after, (SELECT coalesce(max(id), 0) FROM events)) END,
+                match_after = CASE WHEN status = 'PAUSED' AND $2 <> 'PAUSED' THEN greatest(match_after, (SELECT coalesce(max(id), 0) FROM events))
+                                   ELSE match_after END
+            WHERE id = $1
+            """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = s.Id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
         await cmd.ExecuteNonQueryAsync(ct);
