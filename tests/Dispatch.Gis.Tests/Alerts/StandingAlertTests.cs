@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.Tests.Events;
 using Dispatch.Gis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Dispatch.Gis.Tests.Alerts;
@@ -17,11 +18,19 @@ public sealed class StandingAlertTests(ApiFixture api)
         var h = await StandingAlertHarness.StartAsync(api);
         var (subscription, secret) = await h.SubscribeAsync(new { name = "zones over our base", area = h.Area(), kinds = new[] { "ZONE_CREATED" } });
         Assert.Null(secret);
+        var hub = api.Services.GetRequiredService<Dispatch.Gis.Events.EventHub>();
+        var before = hub.SubscriberCount;
         await using var ws = await EventLogTests.SubscribeAsync(api.BaseAddress, h.PartnerToken,
             $"subscription {{ standingAlerts(subscription: \"{subscription}\") {{ subscription entries {{ id kind headline objects {{ type id }} }} }} }}");
+        // The protocol does not acknowledge a subscription; the hub shows when it is live. (A timed-out receive would abort
+        // the client socket, so the test waits for that instead of retrying the change.)
+        for (var i = 0; i < 100 && hub.SubscriberCount <= before; i++)
+        {
+            await Task.Delay(50);
+        }
 
-        var zones = new List<string>();
-        var delivery = await EventLogTests.ReceiveWhileTriggeringAsync(ws, async () => zones.Add(await h.ZoneHereAsync()), "standingAlerts");
+        var zones = new List<string> { await h.ZoneHereAsync() };
+        var delivery = (await ws.ReceiveTypeAsync("next", TimeSpan.FromSeconds(20)))["payload"]!["data"]!["standingAlerts"]!;
 
         var entry = delivery["entries"]![0]!;
         Assert.Equal(subscription, delivery["subscription"]!.GetValue<string>());
