@@ -23,6 +23,9 @@ using Npgsql;
 // Issue-10 scenario (monitoring), against a service with its scheduler, DISPATCH_BENCH_TOKEN a nationwide ADMIN token:
 //   ... -- URL monitoring 5 500,200 40            measured polls, stations,readings per station per poll, level flips:
 //                                                 observations/s with threshold judgement, poll-to-SITUATION_CHANGED latency
+// Issue-12 scenario (standing alert subscriptions), DISPATCH_BENCH_DB a migrated database as owner, the service NOT running on it:
+//   ... -- URL alerts 500 10000 20                 events, standing subscriptions, ms between events: commit→inbox latency of the
+//                                                 matcher's SQL (GiST join) run here as the service runs it
 // CPU figures come from /proc (Linux); the service, PostgreSQL and this tool share the machine's cores.
 var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
@@ -90,6 +93,19 @@ if (scenarioName == "monitoring")
     }
 
     await MonitoringBench.RunAsync(admin, baseUrl, token, CpuMeter.FindServer(baseUrl), requests, shape[0], shape[1], flips);
+    return;
+}
+
+if (scenarioName == "alerts")
+{
+    var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")
+        ?? throw new InvalidOperationException("set DISPATCH_BENCH_DB to a migrated benchmark database's owner connection string");
+    // Prepared as in the service (Dispatch:Database:MaxAutoPrepare): the matching statement is planned once, not per batch.
+    var builder = new NpgsqlDataSourceBuilder(Dispatch.Gis.Storage.DatabaseSetup.WithAutoPrepare(connectionString, Dispatch.Gis.Storage.DatabaseSetup.DefaultMaxAutoPrepare));
+    builder.UseNetTopologySuite();
+    await using var db = builder.Build();
+    var gapMs = int.Parse(args.ElementAtOrDefault(4) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
+    await AlertMatching.RunAsync(db, subscriptions: concurrency, events: requests, TimeSpan.FromMilliseconds(gapMs));
     return;
 }
 

@@ -29,7 +29,12 @@ internal sealed record StoredEvent(
 /// What a subscriber gets: the kinds it asked for (null = all), within its token's territories. Events without a
 /// territory go only to nationwide tokens.
 /// </summary>
-internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope, Geometry? Area = null, string? Territory = null, Guid? Incident = null)
+/// <param name="AreaTerritories">
+/// The territories whose geometry meets <paramref name="Area"/>: an event without a place of its own (a situation update,
+/// a level change) that names one of them is in the area. Null: such events never match an area.
+/// </param>
+internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritoryScope Scope, Geometry? Area = null, string? Territory = null, Guid? Incident = null,
+    IReadOnlySet<string>? AreaTerritories = null, (string Type, string Id)? Entity = null)
 {
     public static readonly EventFilter All = new(null, Auth.TerritoryScope.All);
 
@@ -40,12 +45,18 @@ internal sealed record EventFilter(IReadOnlySet<string>? Kinds, Auth.TerritorySc
     private readonly Auth.TerritoryScope? _territory = Territory is null ? null : Auth.TerritoryScope.Parse([Territory]);
     private readonly string? _incident = Incident?.ToString();
 
-    /// <summary>Events without a place never match an area filter; without an incident, never an incident filter.</summary>
+    /// <summary>
+    /// Events without a place match an area filter only through their territory (<see cref="AreaTerritories"/>); without
+    /// an incident, never an incident filter.
+    /// </summary>
     public bool Matches(StoredEvent e) =>
         (Kinds is null || Kinds.Contains(e.Kind))
         && Scope.Covers(e.TerritoryKato)
         && (_territory is null || _territory.Covers(e.TerritoryKato))
-        && (_area is null || (e.Geometry is { } g && _area.Intersects(g)))
+        && (_area is null || (e.Geometry is { } g
+            ? _area.Intersects(g)
+            : e.TerritoryKato is { } kato && AreaTerritories is not null && AreaTerritories.Contains(kato)))
+        && (Entity is not { } entity || (e.EntityType == entity.Type && e.EntityId == entity.Id))
         && (_incident is null || (e.Payload.ValueKind == System.Text.Json.JsonValueKind.Object
             && e.Payload.TryGetProperty("incidentId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String && id.GetString() == _incident));
 }

@@ -67,10 +67,22 @@ internal static class EventLog
 
         if (filter.Area is { } area)
         {
-            where.Add("ST_Intersects(geom, {0})", area);
+            if (filter.AreaTerritories is { } territories)
+            {
+                where.Add("(ST_Intersects(geom, {0}) OR (geom IS NULL AND territory_kato = ANY({1})))", area, territories.ToArray());
+            }
+            else
+            {
+                where.Add("ST_Intersects(geom, {0})", area);
+            }
         }
 
         where.AddScope("territory_kato", filter.Territory is { } territory ? [territory] : null);
+
+        if (filter.Entity is { } entity)
+        {
+            where.Add("entity_type = {0} AND entity_id = {1}", entity.Type, entity.Id);
+        }
 
         if (filter.Incident is { } incident)
         {

@@ -17,13 +17,6 @@ internal sealed class EventOptions
 
 internal static class EventSubscriptions
 {
-    /// <summary>What map clients are alerted to by default: zones, geofence crossings, regimes, incidents, updates, requests.</summary>
-    public static readonly string[] AlertKinds =
-    [
-        "ZONE_CREATED", "ZONE_CHANGED", "ZONE_CLOSED", "UNIT_ENTERED_ZONE", "UNIT_EXITED_ZONE", "REGIME_DECLARED",
-        "INCIDENT_RECEIVED", "INCIDENT_CLASSIFIED", "INCIDENT_STATUS_CHANGED", "SITUATION_UPDATE_SENT", "FORCES_REQUESTED",
-    ];
-
     private static readonly string[] ZoneKinds = ["ZONE_CREATED", "ZONE_CHANGED", "ZONE_CLOSED"];
 
     public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, EventHub hub, IOptions<EventOptions> options, CallerQuotas quotas,
@@ -59,12 +52,14 @@ internal static class EventSubscriptions
             .Argument<Geo.GeometryGraphType>("area", "Only events whose place intersects this area (alerts for a map view or a district).")
             .Argument<IntGraphType>("crs", "EPSG code of area (default 4326).");
 
-        Stream("alerts", "What a map client is alerted to (zones, crossings, regimes, incidents, situation updates, force requests) in an area or territory.",
-                async ctx => new EventFilter(Kinds(ctx, AlertKinds), ctx.Caller().Scope, await AreaAsync(ctx), ctx.GetArgument<string?>("territoryId")))
+        Stream("alerts", "What a map client is alerted to (zones, crossings, regimes, incidents, situation updates and levels, force requests…) "
+                + "in an area, a zone or a territory. Events without a place of their own are in an area when their territory meets it.",
+                ctx => LiveAlertsAsync(ctx, db, AreaAsync))
             .Argument<Geo.GeometryGraphType>("area")
             .Argument<IntGraphType>("crs")
+            .Argument<IdGraphType>("zone", "Alerts in this emergency zone's current shape (instead of an area).")
             .Argument<StringGraphType>("territoryId", "KATO code; a region includes its districts.")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("kinds", "Narrow the default alert kinds.");
+            .Argument<ListGraphType<NonNullGraphType<Alerts.AlertKindGraphType>>>("kinds", "Only these kinds; every alert kind when absent.");
 
         Stream("zoneChanges", "Emergency zones created, redrawn or closed, in an area.",
                 async ctx => new EventFilter(ZoneKinds.ToHashSet(StringComparer.Ordinal), ctx.Caller().Scope, await AreaAsync(ctx)))
@@ -85,6 +80,30 @@ internal static class EventSubscriptions
                     return new EventFilter(null, ctx.Caller().Scope, Incident: id);
                 })
             .Argument<NonNullGraphType<IdGraphType>>("incident");
+    }
+
+    /// <summary>Every argument is checked here, before the stream exists: a refused subscription never starts.</summary>
+    private static async Task<EventFilter> LiveAlertsAsync(IResolveFieldContext ctx, NpgsqlDataSource db,
+        Func<IResolveFieldContext, Task<NetTopologySuite.Geometries.Geometry?>> areaOf)
+    {
+        var caller = ctx.Caller();
+        var territory = ctx.GetArgument<string?>("territoryId") is { } kato
+            ? (await Alerts.AlertTargets.TerritoriesAsync(db, caller, [kato], "territoryId", ctx.CancellationToken))[0]
+            : null;
+        var area = await areaOf(ctx);
+        if (ctx.GetOptionalId("zone") is { } zone)
+        {
+            if (area is not null)
+            {
+                throw new BadUserInputException("give an area or a zone, not both", "zone");
+            }
+
+            area = await Alerts.AlertTargets.ZonesAreaAsync(db, caller, [zone], "zone", indexed: false, ctx.CancellationToken);
+        }
+
+        var kinds = Alerts.AlertKinds.EventKinds(ctx.GetArgument<List<Alerts.AlertKind>?>("kinds"));
+        var areaTerritories = area is null ? null : await Alerts.AlertTargets.TerritoriesMeetingAsync(db, area, ctx.CancellationToken);
+        return new EventFilter(kinds, caller.Scope, area, territory, AreaTerritories: areaTerritories);
     }
 
     private static async Task<long?> ParseAfterAsync(NpgsqlDataSource db, string? after, CancellationToken ct)

@@ -59,6 +59,7 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<PublicWarnings.PublicWarningQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<Alerts.AlertQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
         Map.MapSearchQueries.AddTo(this, db);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
@@ -81,6 +82,7 @@ internal sealed class MutationType : ObjectGraphType
         ActivatorUtilities.CreateInstance<MonitoringMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationLevelMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<PublicWarnings.PublicWarningMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<Alerts.AlertMutations>(services).AddTo(this);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }
@@ -93,6 +95,7 @@ internal sealed class SubscriptionType : ObjectGraphType
         Name = "Subscription";
         EventSubscriptions.AddTo(this, db, hub, events, quotas, spatial, logger);
         UnitSubscriptions.AddTo(this, db, quotas, spatial, units, logger);
+        Alerts.AlertStreams.AddTo(this, db, hub, events, quotas, logger);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
     }
 }

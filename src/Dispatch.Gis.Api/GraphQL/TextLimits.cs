@@ -51,6 +51,8 @@ internal static class TextLimits
         ["PublicWarningTextInput.areaDesc"] = PublicWarnings.PublicWarningMutations.MaxAreaDescLength,
         ["PublicWarningAreaInput.territory"] = Code,
         ["Mutation.cancelPublicWarning.note"] = Note,
+        ["CreateAlertSubscriptionInput.webhookUrl"] = Alerts.AlertMutations.MaxWebhookUrlLength,
+        ["CreateAlertSubscriptionInput.territories"] = Code,
     };
 
     public static int For(string key) => Declared.GetValueOrDefault(key, ShortText);

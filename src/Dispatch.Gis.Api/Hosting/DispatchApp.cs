@@ -6,6 +6,7 @@ using Dispatch.Gis.Http;
 using Dispatch.Gis.Map;
 using Dispatch.Gis.Ogc;
 using Dispatch.Gis.PublicWarnings;
+using Dispatch.Gis.Alerts;
 using Dispatch.Gis.Monitoring;
 using Dispatch.Gis.ReferenceData;
 using Dispatch.Gis.Scheduling;
@@ -46,6 +47,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchMap();
         builder.Services.AddDispatchMonitoring(builder.Configuration);
         builder.Services.AddDispatchPublicWarnings();
+        builder.Services.AddDispatchAlerts(builder.Configuration);
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.

@@ -31,6 +31,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
 
     private static readonly Role[] Officers = [Role.DutyOfficer112];
     private static readonly Role[] UnitWriters = [Role.Admin, Role.DutyOfficer112, Role.PartnerOfficer];
+    private static readonly Role[] AlertSubscribers = [Role.DutyOfficer112, Role.PartnerOfficer];
 
     private static readonly Dictionary<string, MutationCase> Cases = new()
     {
@@ -158,6 +159,21 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["confirmPublicWarningDraft"] = new(
             "mutation ($w: ID!) { confirmPublicWarningDraft(warning: $w) { state } }",
             async (seed, p) => new { w = await seed.PublicWarningWithDraftAsync(p.Point) }, Officers),
+        ["createAlertSubscription"] = new(
+            "mutation ($i: CreateAlertSubscriptionInput!) { createAlertSubscription(input: $i) { subscription { id } } }",
+            (_, p) => Task.FromResult<object>(new { i = new { name = "matrix", territories = new[] { p.Territory } } }), AlertSubscribers),
+        ["pauseAlertSubscription"] = new(
+            "mutation ($s: ID!) { pauseAlertSubscription(subscription: $s) { status } }",
+            async (seed, p) => new { s = (await seed.AlertSubscriptionAsync(p.Service.Id, p.Territory)).Subscription }, AlertSubscribers),
+        ["resumeAlertSubscription"] = new(
+            "mutation ($s: ID!) { resumeAlertSubscription(subscription: $s) { status } }",
+            async (seed, p) => new { s = (await seed.AlertSubscriptionAsync(p.Service.Id, p.Territory)).Subscription }, AlertSubscribers),
+        ["deleteAlertSubscription"] = new(
+            "mutation ($s: ID!) { deleteAlertSubscription(subscription: $s) }",
+            async (seed, p) => new { s = (await seed.AlertSubscriptionAsync(p.Service.Id, p.Territory)).Subscription }, AlertSubscribers),
+        ["acknowledgeAlert"] = new(
+            "mutation ($e: ID!) { acknowledgeAlert(entry: $e) { acknowledgedAt } }",
+            async (seed, p) => new { e = (await seed.AlertSubscriptionAsync(p.Service.Id, p.Territory, withEntry: true)).Entry }, AlertSubscribers),
         ["closeZone"] = new(
             "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
             async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),

@@ -84,6 +84,17 @@ public sealed class BadReferenceTests(ApiFixture api)
                 parameters = new[] { "GAMMA_DOSE_RATE" }, dangerousObject = v } }, "input.dangerousObject", Admin: true),
         ["Mutation.acceptRegimeSuggestion.suggestion"] = new("mutation ($v: ID!) { acceptRegimeSuggestion(suggestion: $v) { id } }", (_, v) => new { v }, "suggestion"),
         ["Mutation.dismissRegimeSuggestion.suggestion"] = new("mutation ($v: ID!) { dismissRegimeSuggestion(suggestion: $v, reason: \"x\") { id } }", (_, v) => new { v }, "suggestion"),
+        ["Mutation.pauseAlertSubscription.subscription"] = new("mutation ($v: ID!) { pauseAlertSubscription(subscription: $v) { id } }", (_, v) => new { v },
+            "subscription", Partner: true),
+        ["Mutation.resumeAlertSubscription.subscription"] = new("mutation ($v: ID!) { resumeAlertSubscription(subscription: $v) { id } }", (_, v) => new { v },
+            "subscription", Partner: true),
+        ["Mutation.deleteAlertSubscription.subscription"] = new("mutation ($v: ID!) { deleteAlertSubscription(subscription: $v) }", (_, v) => new { v },
+            "subscription", Partner: true),
+        ["Mutation.acknowledgeAlert.entry"] = new("mutation ($v: ID!) { acknowledgeAlert(entry: $v) { id } }", (_, v) => new { v }, "entry", Partner: true),
+        ["Query.alertInbox.subscription"] = new("query ($v: ID!) { alertInbox(subscription: $v) { totalCount } }", (_, v) => new { v }, "subscription",
+            Partner: true),
+        ["CreateAlertSubscriptionInput.zones"] = new("mutation ($i: CreateAlertSubscriptionInput!) { createAlertSubscription(input: $i) { webhookSecret } }",
+            (_, v) => new { i = new { name = "bad ref", zones = new[] { v } } }, "input.zones[0]", Partner: true),
         ["Mutation.recordCommsCheck.shift"] = new("mutation ($v: ID!, $c: ID!) { recordCommsCheck(shift: $v, channel: $c, result: OK) { result } }",
             (w, v) => new { v, c = w.Channel }, "shift"),
         ["Mutation.recordCommsCheck.channel"] = new("mutation ($s: ID!, $v: ID!) { recordCommsCheck(shift: $s, channel: $v, result: OK) { result } }",
@@ -97,8 +108,8 @@ public sealed class BadReferenceTests(ApiFixture api)
         ["Mutation.confirmPublicWarningDraft.warning"] = new("mutation ($v: ID!) { confirmPublicWarningDraft(warning: $v) { id } }", (_, v) => new { v }, "warning"),
     };
 
-    /// <summary>Subscriptions' ids: "after" takes event ids (numbers), checked by the event tests; the rest are here.</summary>
-    private static readonly string[] SubscriptionIds = ["Subscription.incidentUpdates.incident"];
+    /// <summary>Subscriptions' ids: "after" takes event ids (numbers), checked by the event tests; alerts.zone and standingAlerts.subscription by LiveAlertTests; the rest are here.</summary>
+    private static readonly string[] SubscriptionIds = ["Subscription.incidentUpdates.incident", "Subscription.alerts.zone", "Subscription.standingAlerts.subscription"];
 
     public static TheoryData<string> Names() => [.. Cases.Keys.Order()];
 

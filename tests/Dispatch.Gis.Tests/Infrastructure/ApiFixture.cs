@@ -81,6 +81,13 @@ public sealed class ApiFixture : IAsyncLifetime
                 ["Dispatch:Scheduling:InstanceName"] = "dispatch-gis-test-" + Guid.NewGuid().ToString("N")[..8],
                 ["Dispatch:Scheduling:CheckinInterval"] = "00:00:01",
                 ["Serilog:MinimumLevel:Default"] = "Warning",
+                // Webhook tests run their receiver on loopback and cannot wait minutes for a retry.
+                ["Dispatch:Alerts:AllowLoopbackHttpWebhooks"] = "true",
+                ["Dispatch:Alerts:WebhookInterval"] = "00:00:00.300",
+                ["Dispatch:Alerts:WebhookBaseBackoff"] = "00:00:00.200",
+                ["Dispatch:Alerts:WebhookMaxBackoff"] = "00:00:01",
+                ["Dispatch:Alerts:WebhookMaxAttempts"] = "3",
+                ["Dispatch:Alerts:WebhookTimeout"] = "00:00:02",
             });
             if (settings is not null)
             {

@@ -148,4 +148,33 @@ public sealed class Seed(GraphQLClient officer)
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = territory });
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
+
+    /// <summary>
+    /// A standing alert subscription of the service over its territory, and optionally one inbox entry, written directly:
+    /// through the API it would need a token of that service, and an entry a matching event.
+    /// </summary>
+    public async Task<(string Subscription, string? Entry)> AlertSubscriptionAsync(string serviceId, string territory, bool withEntry = false)
+    {
+        var db = Owner ?? throw new InvalidOperationException("AlertSubscriptionAsync needs Owner");
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO alert_subscriptions (owner_service_id, territory_kato, name, kinds, min_severity, territories, area, deliver_socket, created_by)
+            SELECT $1::uuid, kato, 'seeded', '{ZONE_CREATED}', 'UNKNOWN', ARRAY[kato], geom, true, 'seed' FROM territories WHERE kato = $2
+            RETURNING id::text
+            """);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = serviceId });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = territory });
+        var subscription = (string)(await cmd.ExecuteScalarAsync())!;
+        if (!withEntry)
+        {
+            return (subscription, null);
+        }
+
+        await using var entry = db.CreateCommand("""
+            INSERT INTO alert_inbox (subscription_id, event_id, kind, severity, urgency, certainty, headline, territory_kato, objects)
+            VALUES ($1::uuid, 0, 'ZONE_CREATED', 'SEVERE', 'IMMEDIATE', 'OBSERVED', 'seeded', $2, '[]') RETURNING id::text
+            """);
+        entry.Parameters.Add(new Npgsql.NpgsqlParameter { Value = subscription });
+        entry.Parameters.Add(new Npgsql.NpgsqlParameter { Value = territory });
+        return (subscription, (string)(await entry.ExecuteScalarAsync())!);
+    }
 }

@@ -55,7 +55,11 @@ public sealed class ScopeLeakTests(ApiFixture api)
         // The city unit reports from inside the region zone: Zone.units must still not show it.
         await seed.ReportAsync((cityUnit, Seed.InRegion[0] + 0.001, Seed.InRegion[1], DateTime.UtcNow.AddSeconds(-5)),
             (regionUnit, Seed.InRegion[0], Seed.InRegion[1] + 0.001, DateTime.UtcNow.AddSeconds(-5)));
+        // Standing alert subscriptions of both services, made before the situation update so their inboxes hold it.
+        var regionAlerts = await AlertSubscriptionAsync(regionService.Code, Seed.AlmatyRegion);
+        await AlertSubscriptionAsync(cityService.Code, Seed.AlmatyCity);
         await seed.SituationUpdateAsync(Seed.AlmatyRegion);
+        await seed.SituationUpdateAsync(Seed.AlmatyCity);
         var shift = (await seed.StartShiftAsync(Seed.AlmatyRegion))["id"]!.GetValue<string>();
         // Monitoring on both sides of the city boundary: a post and a feed each, the post with a reading.
         var admin = api.Client(api.Tokens.Issue("test-admin", Role.Admin, ["*"], "Test Admin"));
@@ -100,6 +104,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["situationReport"] = $"territory: \"{Seed.AlmatyRegion}\"",
             ["dangerousObject"] = $"id: \"{await FirstIdAsync(viewer, "dangerousObjects")}\"",
             ["publicWarning"] = $"id: \"{regionWarning}\"",
+            ["alertInbox"] = $"subscription: \"{regionAlerts}\"",
         };
 
         var checkedRows = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -133,10 +138,18 @@ public sealed class ScopeLeakTests(ApiFixture api)
         Assert.Empty(unwalked);
         Assert.Empty(leaks);
         // The walk reached what it was meant to: the region's rows on both sides of each city link.
-        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "MonitoringStation", "Feed", "PublicWarning" })
+        foreach (var type in new[] { "Incident", "Unit", "DutyService", "Zone", "DangerousObject", "Territory", "Settlement", "Shift", "SituationUpdate", "Event", "MonitoringStation", "Feed", "PublicWarning", "AlertSubscription" })
         {
             Assert.True(checkedRows.GetValueOrDefault(type) > 0, $"the walk saw no {type}: {string.Join(", ", checkedRows)}");
         }
+    }
+
+    private async Task<string> AlertSubscriptionAsync(string serviceCode, string territory)
+    {
+        using var partner = api.Client(api.Tokens.Issue(Seed.Unique("leak-partner"), Role.PartnerOfficer, [territory], serviceId: serviceCode));
+        var data = await partner.QueryAsync("mutation ($i: CreateAlertSubscriptionInput!) { createAlertSubscription(input: $i) { subscription { id } } }",
+            new { i = new { name = "scope leak", territories = new[] { territory }, kinds = new[] { "SITUATION_UPDATE_SENT" } } });
+        return data["createAlertSubscription"]!["subscription"]!["id"]!.GetValue<string>();
     }
 
     [Fact]

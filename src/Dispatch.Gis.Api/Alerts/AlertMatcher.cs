@@ -1,0 +1,97 @@
+using Dispatch.Gis.Events;
+using Dispatch.Gis.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dispatch.Gis.Alerts;
+
+/// <summary>
+/// Matches new events against the standing subscriptions and records each match in the subscription's inbox. Every
+/// instance runs one; they share a single cursor row, taken FOR UPDATE in the transaction that writes the inbox rows and
+/// advances it, so a batch is recorded exactly once whichever instance runs it, and one that dies mid-batch leaves
+/// the cursor where it was for the next. Woken by the event hub (which every instance's listener feeds from NOTIFY),
+/// with a slow poll as a safety net.
+/// </summary>
+internal sealed class AlertMatcher(NpgsqlDataSource db, EventHub hub, IOptions<AlertOptions> options, ILogger<AlertMatcher> logger) : BackgroundService
+{
+    public const string CursorName = "standing";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Only a wake-up: the queue may overflow, the matcher reads the log from its cursor anyway.
+        using var wake = hub.Subscribe(new EventFilter(AlertKinds.AllEventKinds, Auth.TerritoryScope.All), 1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await MatchBatchAsync(db, options.Value.MatchBatch, stoppingToken) == options.Value.MatchBatch)
+                {
+                }
+
+                while (wake.Queue.Reader.TryRead(out _))
+                {
+                }
+
+                wake.TakeOverflow();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(options.Value.MatcherSafetyPoll);
+                await Task.WhenAny(wake.Queue.Reader.WaitToReadAsync(timeout.Token).AsTask(), wake.Overflowed, Task.Delay(Timeout.Infinite, timeout.Token));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or Dispatch.Gis.GraphQL.ConflictException)
+            {
+                logger.LogWarning(ex, "Alert matching failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Matches the next events after the cursor, at most <paramref name="batch"/> of them; returns how many were read.</summary>
+    public static Task<int> MatchBatchAsync(NpgsqlDataSource db, int batch, CancellationToken ct) =>
+        UnitOfWork.RunAsync(db, new WriteOrigin("matcher:alerts"), async w =>
+        {
+            await using var lockCursor = w.Command("SELECT last_event_id FROM alert_matcher_cursor WHERE name = $1 FOR UPDATE");
+            lockCursor.Parameters.Add(new NpgsqlParameter { Value = CursorName });
+            var after = (long)(await lockCursor.ExecuteScalarAsync(ct))!;
+
+            await using var range = w.Command("SELECT count(*)::int, max(id) FROM (SELECT id FROM events WHERE id > $1 ORDER BY id LIMIT $2) r");
+            range.Parameters.Add(new NpgsqlParameter { Value = after });
+            range.Parameters.Add(new NpgsqlParameter { Value = batch });
+            int read;
+            long upto;
+            await using (var reader = await range.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                read = reader.GetInt32(0);
+                upto = read == 0 ? after : reader.GetInt64(1);
+            }
+
+            if (read == 0)
+            {
+                return 0;
+            }
+
+            await using var match = w.Command(AlertMatcherSql.Match);
+            match.Parameters.Add(new NpgsqlParameter { Value = after });
+            match.Parameters.Add(new NpgsqlParameter { Value = upto });
+            await using (var reader = await match.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var subscription = reader.GetGuid(0);
+                    w.Add(new NewEvent("ALERTS_RECORDED", "AlertSubscription", subscription.ToString(),
+                        new { subscriptionId = subscription, firstSeq = reader.GetInt64(2), lastSeq = reader.GetInt64(3), count = reader.GetInt32(4) },
+                        null, reader.GetString(1)));
+                }
+            }
+
+            await using var advance = w.Command("UPDATE alert_matcher_cursor SET last_event_id = $2, updated_at = clock_timestamp() WHERE name = $1");
+            advance.Parameters.Add(new NpgsqlParameter { Value = CursorName });
+            advance.Parameters.Add(new NpgsqlParameter { Value = upto });
+            await advance.ExecuteNonQueryAsync(ct);
+            return read;
+        }, ct);
+}

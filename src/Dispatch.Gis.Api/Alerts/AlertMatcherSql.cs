@@ -1,0 +1,53 @@
+namespace Dispatch.Gis.Alerts;
+
+internal static class AlertMatcherSql
+{
+    /// <summary>
+    /// Events in ($1, $2] joined to the subscriptions whose area they meet — on the GiST index of alert_subscriptions.area,
+    /// one index probe per event, never a scan of the subscriptions — filtered by kind, severity and the creator's scope
+    /// (checked at every match, as at creation), inserted into the inboxes. An event without a place of its own meets an area
+    /// through its territory's geometry. The unique (subscription, event) key makes a repeated batch insert nothing twice.
+    /// Returns, per subscription that got entries, its territory and the range of new entries.
+    /// </summary>
+    public const string Match = """
+        WITH candidates AS (
+            SELECT e.id, e.kind, e.entity_type, e.entity_id, e.payload, e.geom, e.territory_kato,
+                   coalesce(e.geom, t.geom) AS place,
+                   CASE WHEN e.kind = 'WARNING_RECEIVED' AND upper(e.payload ->> 'severity') IN ('EXTREME', 'SEVERE', 'MODERATE', 'MINOR')
+                        THEN upper(e.payload ->> 'severity') ELSE k.severity END AS severity,
+                   CASE WHEN e.kind = 'WARNING_RECEIVED' AND upper(e.payload ->> 'urgency') IN ('IMMEDIATE', 'EXPECTED', 'FUTURE', 'PAST')
+                        THEN upper(e.payload ->> 'urgency') ELSE k.urgency END AS urgency,
+                   CASE WHEN e.kind = 'WARNING_RECEIVED' AND upper(e.payload ->> 'certainty') IN ('OBSERVED', 'LIKELY', 'POSSIBLE', 'UNLIKELY')
+                        THEN upper(e.payload ->> 'certainty') ELSE k.certainty END AS certainty,
+                   left(k.headline || coalesce(': ' || coalesce(e.payload ->> 'headline', e.payload ->> 'name', e.payload ->> 'text',
+                        e.payload ->> 'regime', e.payload ->> 'to', e.payload ->> 'feed'), '') || coalesce(' (' || t2.name_en || ')', ''), 300) AS headline
+            FROM events e
+            JOIN alert_kinds k ON k.kind = e.kind
+            LEFT JOIN territories t ON e.geom IS NULL AND t.kato = e.territory_kato
+            LEFT JOIN territories t2 ON t2.kato = e.territory_kato
+            WHERE e.id > $1 AND e.id <= $2
+        ), inserted AS (
+            INSERT INTO alert_inbox (subscription_id, event_id, kind, severity, urgency, certainty, headline, area, territory_kato, objects)
+            SELECT s.id, c.id, c.kind, c.severity, c.urgency, c.certainty, c.headline, c.geom, c.territory_kato,
+                   jsonb_build_array(jsonb_build_object('type', c.entity_type, 'id', c.entity_id))
+                   || CASE WHEN c.payload ? 'incidentId' AND jsonb_typeof(c.payload -> 'incidentId') = 'string' AND c.entity_type <> 'Incident'
+                           THEN jsonb_build_array(jsonb_build_object('type', 'Incident', 'id', c.payload ->> 'incidentId')) ELSE '[]'::jsonb END
+                   || CASE WHEN c.payload ? 'zoneId' AND jsonb_typeof(c.payload -> 'zoneId') = 'string' AND c.entity_type <> 'Zone'
+                           THEN jsonb_build_array(jsonb_build_object('type', 'Zone', 'id', c.payload ->> 'zoneId')) ELSE '[]'::jsonb END
+            FROM candidates c
+            JOIN alert_subscriptions s ON ST_Intersects(s.area, c.place)
+            WHERE c.place IS NOT NULL
+              AND c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)
+              AND c.kind = ANY (s.kinds)
+              AND alert_severity_rank(c.severity) >= alert_severity_rank(s.min_severity)
+              AND (s.scope IS NULL OR c.territory_kato = ANY (s.scope) OR substr(c.territory_kato, 1, 2) || '0000000' = ANY (s.scope))
+            ORDER BY c.id, s.id
+            ON CONFLICT (subscription_id, event_id) DO NOTHING
+            RETURNING subscription_id, seq
+        )
+        SELECT i.subscription_id, s.territory_kato, min(i.seq), max(i.seq), count(*)::int
+        FROM inserted i JOIN alert_subscriptions s ON s.id = i.subscription_id
+        GROUP BY i.subscription_id, s.territory_kato
+        ORDER BY i.subscription_id
+        """;
+}

@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using Dispatch.Gis.Auth;
+using Dispatch.Gis.Tests.Events;
+using Dispatch.Gis.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Dispatch.Gis.Tests.Alerts;
+
+/// <summary>Issue 12: standing subscriptions, their inbox and socket delivery, end to end over HTTP and WebSocket.</summary>
+[Collection(ApiCollection.Name)]
+[Trait("Category", "Database")]
+public sealed class StandingAlertTests(ApiFixture api)
+{
+    [Fact]
+    public async Task Issue12_a_zone_drawn_over_a_partners_area_reaches_its_inbox_and_its_socket()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, secret) = await h.SubscribeAsync(new { name = "zones over our base", area = h.Area(), kinds = new[] { "ZONE_CREATED" } });
+        Assert.Null(secret);
+        var hub = api.Services.GetRequiredService<Dispatch.Gis.Events.EventHub>();
+        var before = hub.SubscriberCount;
+        await using var ws = await EventLogTests.SubscribeAsync(api.BaseAddress, h.PartnerToken,
+            $"subscription {{ standingAlerts(subscription: \"{subscription}\") {{ subscription entries {{ id kind headline objects {{ type id }} }} }} }}");
+        // The protocol does not acknowledge a subscription; the hub shows when it is live. (A timed-out receive would abort
+        // the client socket, so the test waits for that instead of retrying the change.)
+        for (var i = 0; i < 100 && hub.SubscriberCount <= before; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        var zones = new List<string> { await h.ZoneHereAsync() };
+        var delivery = (await ws.ReceiveTypeAsync("next", TimeSpan.FromSeconds(20)))["payload"]!["data"]!["standingAlerts"]!;
+
+        var entry = delivery["entries"]![0]!;
+        Assert.Equal(subscription, delivery["subscription"]!.GetValue<string>());
+        Assert.Equal("ZONE_CREATED", entry["kind"]!.GetValue<string>());
+        Assert.Contains(entry["objects"]!.AsArray(), o => o!["type"]!.GetValue<string>() == "Zone" && zones.Contains(o["id"]!.GetValue<string>()));
+        var inbox = await h.InboxAtLeastAsync(subscription, zones.Count);
+        Assert.Equal(zones.Count, inbox.Count);
+        Assert.Equal(zones, inbox.Select(e => e!["objects"]![0]!["id"]!.GetValue<string>()).ToList());
+        Assert.All(inbox, e => Assert.Equal(("SEVERE", "IMMEDIATE", "OBSERVED"),
+            (e!["severity"]!.GetValue<string>(), e["urgency"]!.GetValue<string>(), e["certainty"]!.GetValue<string>())));
+        Assert.StartsWith("Emergency zone drawn: Zone-", inbox[0]!["headline"]!.GetValue<string>());
+        var eventId = long.Parse(inbox[0]!["eventId"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(zones[0], await api.ScalarAsync<string>($"SELECT entity_id FROM events WHERE id = {eventId} AND kind = 'ZONE_CREATED'"));
+    }
+
+    [Fact]
+    public async Task Issue12_an_offline_partner_catches_up_from_its_inbox_in_order_and_acknowledges()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "catch up", area = h.Area(), kinds = new[] { "ZONE_CREATED", "ZONE_CLOSED" } });
+        var first = await h.ZoneHereAsync();
+        await h.Seed.ZoneAsync(Seed.Square(h.Here[0] + 0.2, h.Here[1] + 0.2, 0.001)); // outside the area
+        var second = await h.ZoneHereAsync(0.001);
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { id } }", new { z = first });
+
+        var all = await h.InboxAtLeastAsync(subscription, 3);
+        var page1 = await h.InboxAsync(subscription, first: 2);
+        var page2 = await h.InboxAsync(subscription, after: page1[1]!["cursor"]!.GetValue<string>(), first: 2);
+
+        Assert.Equal(3, all.Count);
+        Assert.Equal([("ZONE_CREATED", first), ("ZONE_CREATED", second), ("ZONE_CLOSED", first)],
+            all.Select(e => (e!["kind"]!.GetValue<string>(), e["objects"]![0]!["id"]!.GetValue<string>())).ToList());
+        Assert.Equal(all.Select(e => e!["id"]!.GetValue<string>()), page1.Concat(page2).Select(e => e!["id"]!.GetValue<string>()));
+
+        var unacknowledged = await UnacknowledgedAsync();
+        Assert.Contains(unacknowledged, u => u!["entry"]!["id"]!.GetValue<string>() == all[0]!["id"]!.GetValue<string>()
+            && u["service"]!.GetValue<string>() == h.ServiceId);
+        var acknowledged = (await h.Partner.QueryAsync("mutation ($e: ID!) { acknowledgeAlert(entry: $e) { id acknowledgedAt acknowledgedBy } }",
+            new { e = all[0]!["id"]!.GetValue<string>() }))["acknowledgeAlert"]!;
+        Assert.NotNull(acknowledged["acknowledgedAt"]);
+        Assert.DoesNotContain(await UnacknowledgedAsync(), u => u!["entry"]!["id"]!.GetValue<string>() == all[0]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Issue12_a_situation_update_without_geometry_reaches_a_subscription_to_its_territory_not_others()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "our city", territories = new[] { Seed.AlmatyCity }, kinds = new[] { "SITUATION_UPDATE_SENT" } });
+        await h.Seed.SituationUpdateAsync("390000000");
+        var update = await h.Seed.SituationUpdateAsync(Seed.AlmatyCity);
+
+        var inbox = await h.InboxAtLeastAsync(subscription, 1);
+        await Task.Delay(300);
+        inbox = await h.InboxAsync(subscription);
+
+        var entry = Assert.Single(inbox);
+        Assert.Equal(update, entry!["objects"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(Seed.AlmatyCity, entry["territoryKato"]!.GetValue<string>());
+        Assert.Null(entry["area"]);
+    }
+
+    [Fact]
+    public async Task Issue12_a_paused_subscription_records_nothing_until_resumed_and_a_deleted_one_is_gone()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "pause", area = h.Area(), kinds = new[] { "ZONE_CREATED" } });
+        var paused = await h.Partner.QueryAsync("mutation ($s: ID!) { pauseAlertSubscription(subscription: $s) { status } }", new { s = subscription });
+        Assert.Equal("PAUSED", paused["pauseAlertSubscription"]!["status"]!.GetValue<string>());
+        await h.ZoneHereAsync();
+        await h.Partner.QueryAsync("mutation ($s: ID!) { resumeAlertSubscription(subscription: $s) { status } }", new { s = subscription });
+        var afterResume = await h.ZoneHereAsync();
+
+        var inbox = await h.InboxAtLeastAsync(subscription, 1);
+        await Task.Delay(300);
+
+        Assert.Equal([afterResume], (await h.InboxAsync(subscription)).Select(e => e!["objects"]![0]!["id"]!.GetValue<string>()));
+        await h.Partner.QueryAsync("mutation ($s: ID!) { deleteAlertSubscription(subscription: $s) }", new { s = subscription });
+        var gone = await h.Partner.PostAsync("query ($s: ID!) { alertInbox(subscription: $s) { totalCount } }", new { s = subscription });
+        Assert.Equal("NOT_FOUND", gone.ErrorCode());
+    }
+
+    [Theory]
+    [InlineData("{\"name\":\"typo\",\"territories\":[\"750000000\"],\"kinds\":[\"UNIT_ENTERED\"]}", "BAD_USER_INPUT")]
+    [InlineData("{\"name\":\"nowhere\"}", "BAD_USER_INPUT")]
+    [InlineData("{\"name\":\"bad kato\",\"territories\":[\"75\"]}", "BAD_USER_INPUT")]
+    [InlineData("{\"name\":\"elsewhere\",\"territories\":[\"390000000\"]}", "FORBIDDEN")]
+    [InlineData("{\"name\":\"plain http\",\"territories\":[\"750000000\"],\"webhookUrl\":\"http://partner.example.kz/hook\"}", "BAD_USER_INPUT")]
+    [InlineData("{\"name\":\"no delivery\",\"territories\":[\"750000000\"],\"deliverSocket\":false}", "BAD_USER_INPUT")]
+    [InlineData("{\"name\":\"bad zone\",\"zones\":[\"6b1f3d1e-0c1a-4b54-9a8e-5f0c7a1d2e3f\"]}", "NOT_FOUND")]
+    public async Task Issue12_a_subscription_that_could_never_deliver_is_refused(string input, string code)
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var before = await api.ScalarAsync<long>("SELECT count(*) FROM alert_subscriptions");
+
+        var response = await h.Partner.PostAsync(StandingAlertHarness.Create, new { i = JsonNode.Parse(input) });
+
+        Assert.Equal(code, response.ErrorCode());
+        Assert.Equal(before, await api.ScalarAsync<long>("SELECT count(*) FROM alert_subscriptions"));
+    }
+
+    [Fact]
+    public async Task Issue12_another_services_subscription_is_not_found_for_a_partner()
+    {
+        var owner = await StandingAlertHarness.StartAsync(api);
+        var other = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await owner.SubscribeAsync(new { name = "mine", area = owner.Area() });
+
+        var response = await other.Partner.PostAsync("query ($s: ID!) { alertInbox(subscription: $s) { totalCount } }", new { s = subscription });
+        var list = await other.Partner.QueryAsync("{ alertSubscriptions { id } }");
+
+        Assert.Equal("NOT_FOUND", response.ErrorCode());
+        Assert.DoesNotContain(list["alertSubscriptions"]!.AsArray(), s => s!["id"]!.GetValue<string>() == subscription);
+    }
+
+    private async Task<JsonArray> UnacknowledgedAsync() =>
+        (await api.GraphQL.QueryAsync("{ unacknowledgedAlerts(first: 1000) { service entry { id } } }"))["unacknowledgedAlerts"]!.AsArray();
+}

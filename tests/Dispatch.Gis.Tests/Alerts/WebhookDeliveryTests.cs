@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dispatch.Gis.Tests.Infrastructure;
+using Xunit;
+
+namespace Dispatch.Gis.Tests.Alerts;
+
+/// <summary>Issue 12: signed webhooks to a real loopback receiver, retried with backoff, in order, FAILING when the receiver stays down.</summary>
+[Collection(ApiCollection.Name)]
+[Trait("Category", "Database")]
+public sealed class WebhookDeliveryTests(ApiFixture api)
+{
+    [Fact]
+    public async Task Issue12_a_webhook_gets_each_alert_signed_with_its_idempotency_key()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var port = WebhookReceiver.FreePort();
+        using var receiver = new WebhookReceiver(port);
+        var (subscription, secret) = await h.SubscribeAsync(new
+        {
+            name = "hook", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"http://127.0.0.1:{port}/hook",
+        });
+        var zone = await h.ZoneHereAsync();
+
+        var delivered = await UntilAsync(() => receiver.Received.Count >= 1);
+
+        Assert.True(delivered, "nothing was delivered");
+        var (body, signature, key) = Assert.Single(receiver.Received);
+        Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret!), body)), signature);
+        var alert = JsonNode.Parse(body)!;
+        Assert.Equal(key, alert["id"]!.GetValue<string>());
+        Assert.Equal(subscription, alert["subscription"]!.GetValue<string>());
+        Assert.Equal("ZONE_CREATED", alert["kind"]!.GetValue<string>());
+        Assert.Equal(zone, alert["objects"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal("Polygon", alert["area"]!["type"]!.GetValue<string>());
+        Assert.True(await UntilAsync(async () => (await h.InboxAsync(subscription))[0]!["deliveredAt"] is not null), "the entry was not marked delivered");
+    }
+
+    [Fact]
+    public async Task Issue12_while_the_receiver_is_down_the_webhook_retries_fails_and_then_delivers_in_order()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var port = WebhookReceiver.FreePort();
+        var (subscription, secret) = await h.SubscribeAsync(new
+        {
+            name = "down", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"http://127.0.0.1:{port}/hook",
+        });
+        var zones = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            zones.Add(await h.ZoneHereAsync(i * 0.0005));
+        }
+
+        // The test settings allow 3 attempts 0.2, 0.4, 0.8 s apart before FAILING.
+        Assert.True(await UntilAsync(async () => await StatusAsync(h, subscription) == "FAILING", TimeSpan.FromSeconds(30)), "never marked FAILING");
+        Assert.True(await api.ScalarAsync<long>($"SELECT count(*) FROM events WHERE kind = 'ALERT_SUBSCRIPTION_FAILING' AND entity_id = '{subscription}'") == 1);
+        Assert.True(await api.ScalarAsync<long>($"SELECT attempts FROM alert_webhook_state WHERE subscription_id = '{subscription}'") >= 3);
+
+        using var receiver = new WebhookReceiver(port);
+        Assert.True(await UntilAsync(() => receiver.Received.Count >= 3, TimeSpan.FromSeconds(30)), $"delivered {receiver.Received.Count} of 3");
+        Assert.True(await UntilAsync(async () => await StatusAsync(h, subscription) == "ACTIVE"), "not ACTIVE again after delivering");
+
+        var inbox = await h.InboxAsync(subscription);
+        Assert.Equal(inbox.Select(e => e!["id"]!.GetValue<string>()), receiver.Received.Select(r => r.IdempotencyKey));
+        Assert.Equal(zones, receiver.Received.Select(r => JsonNode.Parse(r.Body)!["objects"]![0]!["id"]!.GetValue<string>()));
+        Assert.All(receiver.Received, r =>
+            Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret!), r.Body)), r.Signature));
+    }
+
+    [Fact]
+    public async Task Issue12_an_error_status_is_retried_and_nothing_overtakes_the_entry_that_failed()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var port = WebhookReceiver.FreePort();
+        using var receiver = new WebhookReceiver(port) { Status = 503 };
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "503", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"http://127.0.0.1:{port}/hook",
+        });
+        var first = await h.ZoneHereAsync();
+        var second = await h.ZoneHereAsync(0.0005);
+        await h.InboxAtLeastAsync(subscription, 2);
+        await UntilAsync(async () => await api.ScalarAsync<long>($"SELECT attempts FROM alert_webhook_state WHERE subscription_id = '{subscription}'") >= 2);
+
+        receiver.Status = 200;
+
+        Assert.True(await UntilAsync(() => receiver.Received.Count >= 2, TimeSpan.FromSeconds(30)));
+        Assert.Equal([first, second], receiver.Received.Select(r => JsonNode.Parse(r.Body)!["objects"]![0]!["id"]!.GetValue<string>()));
+    }
+
+    private static async Task<string> StatusAsync(StandingAlertHarness h, string subscription) =>
+        (await h.Partner.QueryAsync("{ alertSubscriptions { id status } }"))["alertSubscriptions"]!.AsArray()
+            .Single(s => s!["id"]!.GetValue<string>() == subscription)!["status"]!.GetValue<string>();
+
+    private static Task<bool> UntilAsync(Func<bool> condition, TimeSpan? wait = null) => UntilAsync(() => Task.FromResult(condition()), wait);
+
+    private static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return await condition();
+    }
+}
