@@ -1,6 +1,7 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Forecasts;
 using Dispatch.Gis.Deployments;
 using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Monitoring;
@@ -58,6 +59,7 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<SituationLevelQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<ResponseStatsQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ForecastQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
         Map.MapSearchQueries.AddTo(this, db);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
@@ -78,6 +80,7 @@ internal sealed class MutationType : ObjectGraphType
         ActivatorUtilities.CreateInstance<DeploymentMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<MonitoringMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ForecastMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationLevelMutations>(services).AddTo(this);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }

@@ -1,3 +1,4 @@
+using Dispatch.Gis.Forecasts;
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
@@ -44,6 +45,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchTiles();
         builder.Services.AddDispatchMap();
         builder.Services.AddDispatchMonitoring(builder.Configuration);
+        builder.Services.AddDispatchForecasts();
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.
