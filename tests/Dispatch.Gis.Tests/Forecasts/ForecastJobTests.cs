@@ -79,7 +79,7 @@ public sealed class ForecastJobTests(ApiFixture api)
         Assert.Contains(settlementId, Ids(horizons[2]!["exposure"]!["settlements"]!, "id"));
         Assert.True(horizons[2]!["exposure"]!["population"]!.GetValue<long>() > 0);
         Assert.Contains(neighbour, Ids(horizons[2]!["exposure"]!["dangerousObjects"]!, "id"));
-        Assert.Contains("planning", string.Join(" ", forecast["assumptions"]!.AsArray().Select(a => a!.GetValue<string>())), StringComparison.Ordinal);
+        Assert.Contains("given by the officer", string.Join(" ", forecast["assumptions"]!.AsArray().Select(a => a!.GetValue<string>())), StringComparison.Ordinal);
 
         Assert.Equal(3, await api.ScalarAsync<long>($"SELECT count(*) FROM events WHERE kind = 'ROUTE_CROSSES_HAZARD' AND entity_id = '{through}' AND payload ->> 'forecastId' = '{id}' AND payload ->> 'path' = 'STRAIGHT_LINE' AND payload ->> 'serviceCode' = '{service.Code}'"));
         Assert.Equal(0, await api.ScalarAsync<long>($"SELECT count(*) FROM events WHERE kind = 'ROUTE_CROSSES_HAZARD' AND entity_id = '{clear}'"));
