@@ -142,6 +142,16 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["issueSituationReport"] = new(
             "mutation ($t: String!) { issueSituationReport(territory: $t) { since } }",
             (_, p) => Task.FromResult<object>(new { t = p.Territory }), Officers),
+        ["runForecast"] = new(
+            "mutation ($i: RunForecastInput!) { runForecast(input: $i) { id } }",
+            (_, p) => Task.FromResult<object>(new { i = new { location = Seed.Point(p.Point[0], p.Point[1]), substance = "chlorine", releasedMassKilograms = 1000.0, horizonsMinutes = new[] { 10 } } }),
+            Officers),
+        ["cancelForecast"] = new(
+            "mutation ($f: ID!) { cancelForecast(forecast: $f) { state } }",
+            async (seed, p) => new { f = await seed.ForecastAsync(p.Point) }, Officers),
+        ["refreshForecast"] = new(
+            "mutation ($f: ID!) { refreshForecast(forecast: $f) { state } }",
+            async (seed, p) => new { f = await seed.ForecastAsync(p.Point) }, Officers),
         ["closeZone"] = new(
             "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
             async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),
