@@ -1,6 +1,7 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
+using Dispatch.Gis.Forecasts;
 using Dispatch.Gis.Deployments;
 using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Monitoring;
@@ -60,6 +61,7 @@ internal sealed class QueryType : ObjectGraphType
         ActivatorUtilities.CreateInstance<JobQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<PublicWarnings.PublicWarningQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<Alerts.AlertQueries>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ForecastQueries>(services).AddTo(this);
         AuditQueries.AddTo(this, db, paging);
         Map.MapSearchQueries.AddTo(this, db);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: false);
@@ -80,6 +82,7 @@ internal sealed class MutationType : ObjectGraphType
         ActivatorUtilities.CreateInstance<DeploymentMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<MonitoringMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<ForecastMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationLevelMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<PublicWarnings.PublicWarningMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<Alerts.AlertMutations>(services).AddTo(this);

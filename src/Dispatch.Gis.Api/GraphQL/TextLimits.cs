@@ -41,6 +41,7 @@ internal static class TextLimits
         ["ReportIncidentInput.callerPhone"] = Code,
         ["ContactInput.phone"] = Code,
         ["SubstanceInput.state"] = Code,
+        ["RunForecastInput.substance"] = Code,
         ["SubstanceInput.unNumber"] = 4,
         ["SubstanceInput.casNumber"] = 32,
         ["DeploymentReportInput.clientReportId"] = 200,

@@ -1,3 +1,4 @@
+using Dispatch.Gis.Forecasts;
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DemoData;
 using Dispatch.Gis.Events;
@@ -48,6 +49,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchMonitoring(builder.Configuration);
         builder.Services.AddDispatchPublicWarnings();
         builder.Services.AddDispatchAlerts(builder.Configuration);
+        builder.Services.AddDispatchForecasts();
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.

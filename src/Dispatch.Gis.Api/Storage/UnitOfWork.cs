@@ -151,6 +151,7 @@ internal sealed class UnitOfWork : IAsyncDisposable
         LockedTable.ForceRequests => "force_requests",
         LockedTable.Deployments => "deployments",
         LockedTable.ResponseUnits => "response_units",
+        LockedTable.Forecasts => "forecasts",
         LockedTable.EmergencyZones => "emergency_zones",
         LockedTable.MonitoringStations => "monitoring_stations",
         LockedTable.Feeds => "feeds",
@@ -230,6 +231,9 @@ internal enum LockedTable
     ForceRequests,
     Deployments,
     ResponseUnits,
+
+    /// <summary>A forecast before the zones it writes (after the geofence lock, which zone writers take first).</summary>
+    Forecasts,
     EmergencyZones,
 
     /// <summary>Monitoring: a station before its thresholds; a feed before its runs, state and observations; a suggestion before its territory.</summary>

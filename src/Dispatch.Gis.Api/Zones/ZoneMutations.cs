@@ -103,21 +103,8 @@ internal sealed class ZoneMutations(NpgsqlDataSource db, ZoneLoaders loaders, In
         return await loaders.ZoneById(ctx, zone.Id).GetResultAsync(ctx.CancellationToken);
     }
 
-    /// <summary>
-    /// Every change of an emergency zone goes to the partners of the matching profile as a situation update
-    /// (Rules §5.2), in the same unit of work as the change.
-    /// </summary>
-    private async Task OfferAsUpdateAsync(UnitOfWork w, Guid zone, int version, string name, Hazard hazard, string? territory, Guid? incident, string what,
-        CancellationToken ct)
-    {
-        if (territory is null)
-        {
-            return;
-        }
-
-        var domain = SituationDomains.Of(hazard);
-        await SituationDb.SendAsync(w, territory, zone, version, incident, domain, $"Zone \"{name}\" version {version}: {what}.", rules.Recipients(domain), ct);
-    }
+    private Task OfferAsUpdateAsync(UnitOfWork w, Guid zone, int version, string name, Hazard hazard, string? territory, Guid? incident, string what,
+        CancellationToken ct) => ZoneSituation.OfferAsync(w, rules, zone, version, name, hazard, territory, incident, what, ct);
 
     private async Task<Zone> RequireZoneAsync(IResolveFieldContext ctx)
     {

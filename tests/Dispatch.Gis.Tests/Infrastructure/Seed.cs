@@ -102,6 +102,10 @@ public sealed class Seed(GraphQLClient officer)
         return data["upsertDangerousObject"]!["id"]!.GetValue<string>();
     }
 
+    public async Task<string> ForecastAsync(double[] at) =>
+        (await officer.QueryAsync("mutation ($i: RunForecastInput!) { runForecast(input: $i) { id } }", new { i = new { location = Point(at[0], at[1]),
+            substance = "chlorine", releasedMassKilograms = 1000.0, horizonsMinutes = new[] { 10 } } }))["runForecast"]!["id"]!.GetValue<string>();
+
     public async Task<string> IncidentAsync(double[] at, string type = "FIRE", string description = "test incident")
     {
         var data = await officer.QueryAsync("""

@@ -91,6 +91,7 @@ public sealed class ScopeLeakTests(ApiFixture api)
             ["incident"] = $"id: \"{incident}\"",
             ["unit"] = $"id: \"{regionUnit}\"",
             ["zone"] = $"id: \"{zone}\"",
+            ["forecast"] = $"id: \"{await seed.ForecastAsync(Seed.InRegion)}\"",
             ["dutyService"] = $"id: \"{regionService.Id}\"",
             ["shift"] = $"id: \"{shift}\"",
             ["latestShift"] = $"territory: \"{Seed.AlmatyRegion}\"",

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+
+namespace Dispatch.Gis.Forecasts;
+
+internal enum ForecastModel
+{
+    ChemicalRelease,
+}
+
+internal enum ForecastState
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>A forecast as stored: what was asked, and the state and outcome of its latest computation.</summary>
+/// <param name="Weather">The weather the caller gave (null: the nearest meteorological station, else planning values).</param>
+internal sealed record Forecast(
+    Guid Id,
+    ForecastModel Model,
+    ForecastState State,
+    double Progress,
+    Guid? DangerousObjectId,
+    Guid? IncidentId,
+    Point Source,
+    string? TerritoryKato,
+    string Substance,
+    double ReleasedMassKilograms,
+    IReadOnlyList<int> HorizonsMinutes,
+    ForecastWeather? Weather,
+    bool CompressedGas,
+    Guid? StationId,
+    JsonElement? Inputs,
+    string? InputsHash,
+    int Version,
+    IReadOnlyList<string> Assumptions,
+    IReadOnlyList<ForecastWarning> Warnings,
+    string? Error,
+    string CreatedBy,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt) : Auth.ITerritorial;
+
+/// <summary>The weather a caller may give; every field optional.</summary>
+internal sealed record ForecastWeather(
+    double? WindSpeedMetresPerSecond = null,
+    double? WindFromDegrees = null,
+    double? AirTemperatureCelsius = null,
+    Models.Stability? Stability = null,
+    int? CloudCoverOktas = null);
+
+internal sealed record ForecastWarning(string Code, string Message);
+
+/// <summary>One horizon of a forecast: its zone and the latest computation's figures and exposure.</summary>
+internal sealed record ForecastHorizon(
+    Guid ForecastId,
+    int Minutes,
+    Guid ZoneId,
+    int ZoneVersion,
+    double DepthMeters,
+    double TableDepthMeters,
+    double TransportCapMeters,
+    double PossibleAreaSquareMeters,
+    double ActualAreaSquareMeters,
+    IReadOnlyList<ForecastWarning> Warnings,
+    Exposure Exposure);
+
+/// <summary>What a horizon's zone reaches, counted when it was computed.</summary>
+internal sealed record Exposure(
+    long Population,
+    string PopulationMethod,
+    IReadOnlyList<ExposedSettlement> Settlements,
+    IReadOnlyList<ExposedObject> DangerousObjects,
+    IReadOnlyList<ExposedUnit> Units,
+    IReadOnlyList<RouteCrossing> RouteCrossings);
+
+internal sealed record ExposedSettlement(long Id, string Name, long Population);
+
+internal sealed record ExposedObject(Guid Id, string Name, string HazardClass);
+
+internal sealed record ExposedUnit(Guid Id, string CallSign, string Status, Guid ServiceId);
+
+/// <summary>An en-route unit whose path to the incident runs through the zone.</summary>
+/// <param name="Path">How the path was drawn: STRAIGHT_LINE from the unit's position to the incident (no road routing yet).</param>
+internal sealed record RouteCrossing(Guid UnitId, string CallSign, string Status, Guid ServiceId, string ServiceCode, string? TerritoryKato, string Path,
+    double DistanceInsideMeters);

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Storage;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Dispatch.Gis.Forecasts;
+
+internal sealed record NewForecast(ForecastModel Model, Guid? DangerousObject, Guid? Incident, Point Source, string? Territory, string Substance,
+    double ReleasedMassKilograms, IReadOnlyList<int> HorizonsMinutes, ForecastWeather? Weather, bool CompressedGas);
+
+internal static class ForecastDb
+{
+    /// <summary>How forecasts' JSON columns are written and read: camelCase, enums by name.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task<IDictionary<Guid, Forecast>> ByIdAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        (await Db.ReadAllAsync(db, ForecastSql.ById, Read, ct, Db.Ids(ids))).ToDictionary(f => f.Id);
+
+    public static async Task<Connection<Forecast>> ListAsync(NpgsqlDataSource db, ForecastFilter filter, CancellationToken ct)
+    {
+        var (sql, parameters) = ForecastSql.List(filter);
+        var rows = await Db.ReadAllAsync(db, sql, Read, ct, parameters);
+        var (countSql, countParameters) = ForecastSql.Count(filter);
+        return Connection<Forecast>.Page(rows, filter.Paging, f => Paging.EncodeCursor(f.Id.ToString()), token => Db.CountAsync(db, countSql, countParameters, token));
+    }
+
+    public static async Task<IDictionary<Guid, IReadOnlyList<ForecastHorizon>>> HorizonsByForecastAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids,
+        CancellationToken ct) =>
+        (await Db.ReadAllAsync(db, ForecastSql.HorizonsByForecast, r => new ForecastHorizon(r.GetGuid(0), r.GetInt32(1), r.GetGuid(2), r.GetInt32(3),
+            r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8),
+            JsonSerializer.Deserialize<List<ForecastWarning>>(r.GetString(9), Json) ?? [],
+            JsonSerializer.Deserialize<Exposure>(r.GetString(10), Json)!), ct, Db.Ids(ids)))
+        .GroupBy(h => h.ForecastId).ToDictionary(g => g.Key, g => (IReadOnlyList<ForecastHorizon>)g.ToList());
+
+    /// <summary>Where a dangerous object is (a point on its shape) and its territory; null when it has no usable location.</summary>
+    public static async Task<(Point Source, string? Territory)?> ObjectSourceAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        var rows = await Db.ReadAllAsync(db, ForecastSql.ObjectSource, r => (r.GetFieldValue<Point>(0), r.TextOrNull(1)), ct,
+            new NpgsqlParameter { Value = id });
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public static async Task<Guid> CreateAsync(UnitOfWork w, NewForecast forecast, CancellationToken ct)
+    {
+        Guid id;
+        await using (var cmd = w.Command(ForecastSql.Insert))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(forecast.Model) });
+            cmd.Parameters.Add(Db.NullableId(forecast.DangerousObject));
+            cmd.Parameters.Add(Db.NullableId(forecast.Incident));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.Source });
+            cmd.Parameters.Add(Db.Nullable(forecast.Territory));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.Substance });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.ReleasedMassKilograms });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.HorizonsMinutes.ToArray() });
+            cmd.Parameters.Add(Db.Nullable(forecast.Weather is null ? null : JsonSerializer.Serialize(forecast.Weather, Json)));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.CompressedGas });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            id = (Guid)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+
+        w.Add(new NewEvent("FORECAST_QUEUED", "Forecast", id.ToString(), new
+        {
+            forecastId = id, model = DbEnum.Text(forecast.Model), incidentId = forecast.Incident, dangerousObjectId = forecast.DangerousObject,
+            substance = forecast.Substance, releasedMassKilograms = forecast.ReleasedMassKilograms, horizonsMinutes = forecast.HorizonsMinutes,
+        }, forecast.Source, forecast.Territory));
+        return id;
+    }
+
+    /// <summary>Locks the forecast's row for a change of state (after the geofence lock, before any zone row).</summary>
+    public static async Task<Forecast> LockAsync(UnitOfWork w, Guid id, CancellationToken ct) =>
+        (await Db.ReadAllAsync(w, ForecastSql.LockById, Read, ct, new NpgsqlParameter { Value = id })).SingleOrDefault()
+        ?? throw new NotFoundException("no such forecast", "forecast");
+
+    public static async Task SetStateAsync(UnitOfWork w, Guid id, ForecastState state, double progress, string? error, CancellationToken ct)
+    {
+        await using var cmd = w.Command(ForecastSql.SetState);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = DbEnum.Text(state) });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Real, Value = (float)progress });
+        cmd.Parameters.Add(Db.Nullable(error));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<int> ComputedAsync(UnitOfWork w, Guid id, Guid? station, string inputsJson, string hash, IReadOnlyList<string> assumptions,
+        IReadOnlyList<ForecastWarning> warnings, CancellationToken ct)
+    {
+        await using var cmd = w.Command(ForecastSql.Computed);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(Db.NullableId(station));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = inputsJson });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = hash });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = assumptions.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(warnings, Json) });
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    public static async Task UpsertHorizonAsync(UnitOfWork w, ForecastHorizon h, CancellationToken ct)
+    {
+        await using var cmd = w.Command(ForecastSql.UpsertHorizon);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.ForecastId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.Minutes });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.ZoneId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.ZoneVersion });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.DepthMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.TableDepthMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.TransportCapMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.PossibleAreaSquareMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.ActualAreaSquareMeters });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(h.Warnings, Json) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(h.Exposure, Json) });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<IReadOnlyList<ForecastHorizon>> HorizonsAsync(UnitOfWork w, Guid id, CancellationToken ct) =>
+        await Db.ReadAllAsync(w, ForecastSql.HorizonsByForecast, r => new ForecastHorizon(r.GetGuid(0), r.GetInt32(1), r.GetGuid(2), r.GetInt32(3),
+            r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), [], new Exposure(0, "", [], [], [], [])), ct,
+            Db.Ids([id]));
+
+    private static Forecast Read(NpgsqlDataReader r) => new(
+        r.GetGuid(0), DbEnum.Parse<ForecastModel>(r.GetString(1)), DbEnum.Parse<ForecastState>(r.GetString(2)), r.GetFloat(3),
+        r.IsDBNull(4) ? null : r.GetGuid(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.GetFieldValue<Point>(6), r.TextOrNull(7), r.GetString(8), r.GetDouble(9),
+        r.GetFieldValue<int[]>(10), r.IsDBNull(11) ? null : JsonSerializer.Deserialize<ForecastWeather>(r.GetString(11), Json), r.GetBoolean(12),
+        r.IsDBNull(13) ? null : r.GetGuid(13), r.IsDBNull(14) ? null : JsonDocument.Parse(r.GetString(14)).RootElement.Clone(), r.TextOrNull(15),
+        r.GetInt32(16), r.GetFieldValue<string[]>(17), JsonSerializer.Deserialize<List<ForecastWarning>>(r.GetString(18), Json) ?? [], r.TextOrNull(19),
+        r.GetString(20), r.GetDateTime(21), r.IsDBNull(22) ? null : r.GetDateTime(22), r.IsDBNull(23) ? null : r.GetDateTime(23));
+}

@@ -1,0 +1,184 @@
+using Dispatch.Gis.Auth;
+using Dispatch.Gis.DangerousObjects;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.Forecasts.Models;
+using Dispatch.Gis.GraphQL;
+using Dispatch.Gis.Incidents;
+using Dispatch.Gis.Storage;
+using Dispatch.Gis.Territories;
+using Dispatch.Gis.Zones;
+using GraphQL;
+using GraphQL.Types;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Dispatch.Gis.Forecasts;
+
+/// <summary>
+/// 112 asks for a forecast and gets it back QUEUED at once; <see cref="ComputeForecastJob"/> computes it. Everything a
+/// computation could refuse is checked here first, so a bad request stores nothing.
+/// </summary>
+internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loaders, IncidentLoaders incidents, ChemicalReleaseModel model,
+    ForecastSchedule schedule, ClassificationRules rules)
+{
+    public static readonly IReadOnlyList<int> DefaultHorizonsMinutes = [15, 30, 60];
+
+    public void AddTo(ObjectGraphType root)
+    {
+        root.Field<NonNullGraphType<ForecastGraphType>>("runForecast")
+            .Description("Queues a forecast and returns it QUEUED; a scheduler job computes it (watch state and progress, or FORECAST_* events).")
+            .Argument<NonNullGraphType<RunForecastInputGraphType>>("input")
+            .AllowRoles(Role.DutyOfficer112)
+            .ResolveAsync(RunForecastAsync);
+
+        root.Field<NonNullGraphType<ForecastGraphType>>("cancelForecast")
+            .Description("Stops a forecast: a pending computation is dropped, a running one writes nothing, and its zones are closed.")
+            .Argument<NonNullGraphType<IdGraphType>>("forecast")
+            .AllowRoles(Role.DutyOfficer112)
+            .ResolveAsync(CancelForecastAsync);
+
+        root.Field<NonNullGraphType<ForecastGraphType>>("refreshForecast")
+            .Description("Computes the forecast again with the weather as it is now; a new version only if its inputs changed.")
+            .Argument<NonNullGraphType<IdGraphType>>("forecast")
+            .AllowRoles(Role.DutyOfficer112)
+            .ResolveAsync(RefreshForecastAsync);
+    }
+
+    private async Task<object?> RunForecastAsync(IResolveFieldContext ctx)
+    {
+        var ct = ctx.CancellationToken;
+        var input = ctx.GetArgument<RunForecastInput>("input");
+        var substanceText = TextInput.Required(input.Substance, "input.substance", TextLimits.ShortText);
+        var objectId = Ids.ParseOptional(input.DangerousObject, "input.dangerousObject");
+        var incidentId = Ids.ParseOptional(input.Incident, "input.incident");
+        if ((objectId is null) == (input.Location is null))
+        {
+            throw new BadUserInputException("give exactly one of dangerousObject and location", objectId is null ? "input.location" : "input.dangerousObject");
+        }
+
+        Point source;
+        string? territory;
+        if (objectId is { } o)
+        {
+            if (!(await DangerousObjectDb.ByIdAsync(db, [o], ct)).ContainsKey(o))
+            {
+                throw new NotFoundException("no such dangerous object", "input.dangerousObject");
+            }
+
+            (source, territory) = await ForecastDb.ObjectSourceAsync(db, o, ct)
+                ?? throw new BadUserInputException("the dangerous object has no known location: give location instead", "input.dangerousObject");
+        }
+        else
+        {
+            source = input.Location as Point ?? throw new InvalidGeometryException($"location must be a Point, not a {input.Location!.GeometryType}", "input.location");
+            territory = await TerritoryDb.DistrictOfAsync(db, source, ct);
+        }
+
+        var horizons = input.HorizonsMinutes ?? [.. DefaultHorizonsMinutes];
+        var substance = Validate(substanceText, input, source, horizons);
+        if (incidentId is { } i)
+        {
+            var incident = await incidents.IncidentById(ctx, i).GetResultAsync(ct) ?? throw new NotFoundException("no such incident", "input.incident");
+            ctx.Caller().RequireTerritory(incident.TerritoryKato, "input.incident");
+        }
+
+        ctx.AuditTerritory(territory);
+        ctx.Caller().RequireTerritory(territory, objectId is null ? "input.location" : "input.dangerousObject");
+        var forecast = new NewForecast(input.Model, objectId, incidentId, source, territory, substance, input.ReleasedMassKilograms, horizons, input.Weather,
+            input.CompressedGas ?? false);
+        var id = await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => ForecastDb.CreateAsync(w, forecast, ct), ct);
+        await schedule.EnqueueAsync(id, ct);
+        return await loaders.ForecastById(ctx, id).GetResultAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs the model on the request as given (pure and quick), so that what it would refuse is refused now with the
+    /// argument named as the input names it; returns the substance's canonical id.
+    /// </summary>
+    private string Validate(string substance, RunForecastInput input, Point source, IReadOnlyList<int> horizons)
+    {
+        try
+        {
+            var weather = input.Weather is { } w ? new WeatherInput(w.WindSpeedMetresPerSecond, w.WindFromDegrees, w.AirTemperatureCelsius, w.Stability,
+                w.CloudCoverOktas) : null;
+            return model.Forecast(new ChemicalReleaseInput(substance, input.ReleasedMassKilograms, source, horizons.Select(m => TimeSpan.FromMinutes(m)).ToList(),
+                weather, CompressedGas: input.CompressedGas ?? false)).Substance.Id;
+        }
+        catch (BadUserInputException e)
+        {
+            throw new BadUserInputException(e.Message, e.Argument switch
+            {
+                "substance" or "releasedMassKilograms" => "input." + e.Argument,
+                "horizons" => "input.horizonsMinutes",
+                "source" => "input.location",
+                null => "input",
+                _ => "input.weather." + e.Argument,
+            });
+        }
+    }
+
+    private async Task<object?> CancelForecastAsync(IResolveFieldContext ctx)
+    {
+        var ct = ctx.CancellationToken;
+        var forecast = await RequireForecastAsync(ctx);
+        await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), async w =>
+        {
+            // Lock order as the computation's: the geofence lock, the forecast, then its zones in id order.
+            await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+            var locked = await ForecastDb.LockAsync(w, forecast.Id, ct);
+            if (locked.State == ForecastState.Cancelled)
+            {
+                throw new ConflictException("the forecast is already cancelled", "forecast");
+            }
+
+            await ForecastDb.SetStateAsync(w, forecast.Id, ForecastState.Cancelled, locked.Progress, null, ct);
+            var zoneIds = (await ForecastDb.HorizonsAsync(w, forecast.Id, ct)).Select(h => h.ZoneId).ToList();
+            await w.LockAsync(LockedTable.EmergencyZones, zoneIds, ct);
+            var closed = new List<Guid>();
+            foreach (var zone in (await ZoneDb.ByIdAsync(db, zoneIds, ct)).Values.Where(z => z.Status == ZoneStatus.Active).OrderBy(z => z.Id))
+            {
+                var version = await ZoneDb.CloseAsync(w, zone, "forecast cancelled", ct);
+                await ZoneSituation.OfferAsync(w, rules, zone.Id, version, zone.Name, zone.Hazard, zone.TerritoryKato, zone.IncidentId, "forecast cancelled", ct);
+                closed.Add(zone.Id);
+            }
+
+            w.Add(new NewEvent("FORECAST_CANCELLED", "Forecast", forecast.Id.ToString(),
+                new { forecastId = forecast.Id, incidentId = forecast.IncidentId, previousState = DbEnum.Text(locked.State), closedZones = closed },
+                forecast.Source, forecast.TerritoryKato));
+        }, ct);
+        await schedule.RemoveAsync(forecast.Id, ct);
+        return await ReloadAsync(ctx, forecast.Id);
+    }
+
+    private async Task<object?> RefreshForecastAsync(IResolveFieldContext ctx)
+    {
+        var ct = ctx.CancellationToken;
+        var forecast = await RequireForecastAsync(ctx);
+        await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), async w =>
+        {
+            var locked = await ForecastDb.LockAsync(w, forecast.Id, ct);
+            if (locked.State == ForecastState.Cancelled)
+            {
+                throw new ConflictException("a cancelled forecast is not computed again", "forecast");
+            }
+
+            w.Add(new NewEvent("FORECAST_REFRESH_REQUESTED", "Forecast", forecast.Id.ToString(),
+                new { forecastId = forecast.Id, incidentId = forecast.IncidentId, version = locked.Version }, forecast.Source, forecast.TerritoryKato));
+        }, ct);
+        await schedule.EnqueueAsync(forecast.Id, ct);
+        return await ReloadAsync(ctx, forecast.Id);
+    }
+
+    private async Task<Forecast> RequireForecastAsync(IResolveFieldContext ctx)
+    {
+        var forecast = await loaders.ForecastById(ctx, ctx.GetId("forecast")).GetResultAsync(ctx.CancellationToken)
+            ?? throw new NotFoundException("no such forecast", "forecast");
+        ctx.AuditTerritory(forecast.TerritoryKato);
+        ctx.Caller().RequireTerritory(forecast.TerritoryKato, "forecast");
+        return forecast;
+    }
+
+    // The loader cached the row read before the change; the answer is the row as committed.
+    private async Task<Forecast?> ReloadAsync(IResolveFieldContext ctx, Guid id) =>
+        (await ForecastDb.ByIdAsync(db, [id], ctx.CancellationToken)).TryGetValue(id, out var f) ? f : null;
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dispatch.Gis.Events;
+using Dispatch.Gis.Forecasts.Models;
+using Dispatch.Gis.Incidents;
+using Dispatch.Gis.Storage;
+using Dispatch.Gis.Zones;
+using Npgsql;
+
+namespace Dispatch.Gis.Forecasts;
+
+/// <summary>
+/// One computation of one forecast, as <see cref="ComputeForecastJob"/> runs it: resolve the weather, hash the inputs
+/// (the same inputs never compute twice), RUNNING, run the model, then in one unit of work write each horizon as a
+/// FORECAST zone version through <see cref="ZoneDb"/> (geofence events and situation updates as for any zone), measure
+/// its exposure, announce route crossings, and SUCCEEDED. A failure is FAILED with its message; a cancelled forecast
+/// is left alone at every step.
+/// </summary>
+internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel model, ClassificationRules rules)
+{
+    public async Task<string> RunAsync(Guid id, WriteOrigin origin, CancellationToken ct)
+    {
+        if (!(await ForecastDb.ByIdAsync(db, [id], ct)).TryGetValue(id, out var forecast))
+        {
+            return $"forecast {id} does not exist";
+        }
+
+        if (forecast.State == ForecastState.Cancelled)
+        {
+            return $"forecast {id} was cancelled";
+        }
+
+        try
+        {
+            var weather = await ForecastWeatherSource.ResolveAsync(db, forecast, ct);
+            var input = new ChemicalReleaseInput(forecast.Substance, forecast.ReleasedMassKilograms, forecast.Source,
+                forecast.HorizonsMinutes.Select(m => TimeSpan.FromMinutes(m)).ToList(), weather.Input, CompressedGas: forecast.CompressedGas);
+            var result = model.Forecast(input);
+            var inputsJson = JsonSerializer.Serialize(new
+            {
+                model = DbEnum.Text(forecast.Model), substance = result.Substance.Id, releasedMassKilograms = forecast.ReleasedMassKilograms,
+                source = new[] { forecast.Source.X, forecast.Source.Y }, horizonsMinutes = forecast.HorizonsMinutes, compressedGas = forecast.CompressedGas,
+                weather = weather.Input, stationId = weather.StationId, tables = result.TablesVersion,
+            }, ForecastDb.Json);
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputsJson)));
+            if (forecast.Version > 0 && forecast.InputsHash == hash && forecast.State == ForecastState.Succeeded)
+            {
+                return $"forecast {id}: inputs unchanged ({hash[..12]}), version {forecast.Version} stands";
+            }
+
+            if (!await SetStateAsync(id, origin, ForecastState.Running, 0.3, null, ct))
+            {
+                return $"forecast {id} was cancelled";
+            }
+
+            var assumptions = weather.Notes.Concat(result.Assumptions).ToList();
+            var warnings = result.Warnings.Select(w => new ForecastWarning(w.Code, w.Message)).ToList();
+            var version = await UnitOfWork.RunAsync(db, origin, w => WriteAsync(w, forecast, result, weather.StationId, inputsJson, hash, assumptions, warnings, ct), ct);
+            return version is { } v ? $"forecast {id} version {v} ({hash[..12]})" : $"forecast {id} was cancelled";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await UnitOfWork.RunAsync(db, origin, async w =>
+            {
+                var locked = await ForecastDb.LockAsync(w, id, ct);
+                if (locked.State != ForecastState.Cancelled)
+                {
+                    await ForecastDb.SetStateAsync(w, id, ForecastState.Failed, locked.Progress, ex.Message, ct);
+                    w.Add(new NewEvent("FORECAST_FAILED", "Forecast", id.ToString(), new { forecastId = id, incidentId = locked.IncidentId, error = ex.Message },
+                        locked.Source, locked.TerritoryKato));
+                }
+            }, ct);
+            throw;
+        }
+    }
+
+    private Task<bool> SetStateAsync(Guid id, WriteOrigin origin, ForecastState state, double progress, string? error, CancellationToken ct) =>
+        UnitOfWork.RunAsync(db, origin, async w =>
+        {
+            if ((await ForecastDb.LockAsync(w, id, ct)).State == ForecastState.Cancelled)
+            {
+                return false;
+            }
+
+            await ForecastDb.SetStateAsync(w, id, state, progress, error, ct);
+            return true;
+        }, ct);
+
+    private async Task<int?> WriteAsync(UnitOfWork w, Forecast forecast, ChemicalReleaseForecast result, Guid? station, string inputsJson, string hash,
+        IReadOnlyList<string> assumptions, IReadOnlyList<ForecastWarning> warnings, CancellationToken ct)
+    {
+        // Lock order: the geofence lock (zone writers' advisory lock), the forecast row, then its zones in id order.
+        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        var locked = await ForecastDb.LockAsync(w, forecast.Id, ct);
+        if (locked.State == ForecastState.Cancelled)
+        {
+            return null;
+        }
+
+        var existing = (await ForecastDb.HorizonsAsync(w, forecast.Id, ct)).ToDictionary(h => h.Minutes);
+        await w.LockAsync(LockedTable.EmergencyZones, existing.Values.Select(h => h.ZoneId), ct);
+        var zones = await ZoneDb.ByIdAsync(db, existing.Values.Select(h => h.ZoneId).ToList(), ct);
+        var computation = locked.Version + 1;
+        var summary = new List<object>();
+        foreach (var horizon in result.Horizons)
+        {
+            var minutes = (int)Math.Round(horizon.After.TotalMinutes);
+            var territory = await ZoneDb.MainTerritoryAsync(db, horizon.Sector, ct);
+            var name = $"{result.Substance.Id} forecast T+{minutes} min";
+            var note = string.Create(CultureInfo.InvariantCulture, $"forecast {forecast.Id} computation {computation}: depth {horizon.DepthMetres:0} m");
+            Guid zoneId;
+            int zoneVersion;
+            if (existing.TryGetValue(minutes, out var before) && zones.TryGetValue(before.ZoneId, out var zone) && zone.Status == ZoneStatus.Active)
+            {
+                var (v, added, removed) = await ZoneDb.UpdateAsync(w, zone, horizon.Sector, territory, null, note, ct);
+                (zoneId, zoneVersion) = (zone.Id, v);
+                await ZoneSituation.OfferAsync(w, rules, zoneId, v, zone.Name, zone.Hazard, territory, forecast.IncidentId,
+                    string.Create(CultureInfo.InvariantCulture, $"forecast recomputed: +{added:F2} km², −{removed:F2} km²"), ct);
+            }
+            else
+            {
+                zoneId = await ZoneDb.CreateAsync(w, new NewZone(ZoneKind.Forecast, name, Hazard.Chemical, horizon.Sector, forecast.IncidentId, note), territory, ct);
+                zoneVersion = 1;
+                await ZoneSituation.OfferAsync(w, rules, zoneId, 1, name, Hazard.Chemical, territory, forecast.IncidentId, "forecast computed", ct);
+            }
+
+            var exposure = await ForecastExposure.MeasureAsync(w, horizon.Sector, forecast.IncidentId, forecast.DangerousObjectId, ct);
+            foreach (var crossing in exposure.RouteCrossings)
+            {
+                w.Add(new NewEvent("ROUTE_CROSSES_HAZARD", "Unit", crossing.UnitId.ToString(), new
+                {
+                    unitId = crossing.UnitId, callSign = crossing.CallSign, serviceId = crossing.ServiceId, serviceCode = crossing.ServiceCode,
+                    territoryKato = crossing.TerritoryKato, incidentId = forecast.IncidentId, forecastId = forecast.Id, zoneId, zoneVersion,
+                    horizonMinutes = minutes, path = crossing.Path, distanceInsideMeters = crossing.DistanceInsideMeters,
+                    pathNote = "straight line from the unit's position to the incident; no road routing",
+                }, null, crossing.TerritoryKato));
+            }
+
+            await ForecastDb.UpsertHorizonAsync(w, new ForecastHorizon(forecast.Id, minutes, zoneId, zoneVersion, horizon.DepthMetres, horizon.TableDepthMetres,
+                horizon.TransportCapMetres, horizon.PossibleAreaSquareMetres, horizon.ActualAreaSquareMetres,
+                horizon.Warnings.Select(x => new ForecastWarning(x.Code, x.Message)).ToList(), exposure), ct);
+            summary.Add(new
+            {
+                minutes, zoneId, zoneVersion, depthMeters = horizon.DepthMetres, population = exposure.Population, unitsInside = exposure.Units.Count,
+                routeCrossings = exposure.RouteCrossings.Count,
+            });
+        }
+
+        var version = await ForecastDb.ComputedAsync(w, forecast.Id, station, inputsJson, hash, assumptions, warnings, ct);
+        w.Add(new NewEvent("FORECAST_COMPUTED", "Forecast", forecast.Id.ToString(), new
+        {
+            forecastId = forecast.Id, incidentId = forecast.IncidentId, version, inputsHash = hash, stationId = station, horizons = summary,
+        }, forecast.Source, forecast.TerritoryKato));
+        return version;
+    }
+}
