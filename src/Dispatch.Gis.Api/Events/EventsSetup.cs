@@ -8,7 +8,9 @@ internal static class EventsSetup
             .Validate(o => o.SubscriberQueueCapacity > 0, "Dispatch:Events:SubscriberQueueCapacity must be positive")
             .ValidateOnStart();
         services.AddSingleton<EventHub>();
-        services.AddHostedService<EventListener>();
+        services.AddSingleton<EventListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventListener>());
+        services.AddHealthChecks().AddCheck<EventListenerReadyCheck>("eventListener", tags: ["ready"]);
         return services;
     }
 }
