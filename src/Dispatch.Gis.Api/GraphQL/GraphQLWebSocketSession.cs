@@ -356,7 +356,20 @@ internal sealed class GraphQLWebSocketSession(
         {
             if (socket.State == WebSocketState.Open)
             {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, ct);
+                using var stalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                stalled.CancelAfter(limits.WebSocketSendTimeout);
+                try
+                {
+                    await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // The cancelled send has aborted the socket; ending the session ends its operations and frees their buffers.
+                    logger.LogInformation("WebSocket dropped: the client read nothing for {Timeout} ({Bytes} bytes waiting)",
+                        limits.WebSocketSendTimeout, bytes.Length);
+                    await _session.CancelAsync();
+                    throw;
+                }
             }
         }
         finally
