@@ -262,7 +262,9 @@ internal sealed class GraphQLWebSocketSession(
             var result = await executor.ExecuteAsync(request, GraphQLTransport.WebSocket, scope.ServiceProvider, _user, clientAddress,
                 System.Diagnostics.ActivityTraceId.CreateRandom().ToString(), ct);
 
-            if (!result.Executed || (result.Streams is null && result.Data is null && result.Errors is { Count: > 0 }))
+            // As over HTTP (a 503), an answer the database could not give is refused whole, not sent as partial data.
+            if (!result.Executed || (result.Streams is null && result.Data is null && result.Errors is { Count: > 0 })
+                || result.Errors?.Any(e => DispatchErrorInfoProvider.Classify(e).Code == ErrorCodes.ServiceUnavailable) == true)
             {
                 await SendErrorAsync(id, result.Errors ?? [], ct);
                 return;
