@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Dispatch.Gis.Storage;
@@ -25,11 +24,9 @@ internal static class DatabaseOutage
                     return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
                         || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                             or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
-                // Connection refused or reset, pool exhausted or command timed out (a TimeoutException inside), a broken stream.
+                // Connection refused or reset, pool exhausted or command timed out, a broken stream: Npgsql wraps the socket,
+                // timeout or I/O exception. A bare IOException is not taken: it may be a file, or the client going away.
                 case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case EndOfStreamException:
-                case IOException:
                     return true;
             }
         }
