@@ -41,6 +41,11 @@ internal sealed class RefusedMutations(NpgsqlDataSource db, ILogger<RefusedMutat
             {
                 await AuditLog.WriteAsync(db, entry, outcome, code, ct);
             }
+            catch (Exception ex) when (Storage.DatabaseOutage.Is(ex))
+            {
+                logger.LogWarning("Audit row for refused {Operation} ({Outcome} {Code}) not written, the database is unavailable; caller {Subject} " +
+                    "from {Address}, trace {TraceId}, arguments {Arguments}", field, outcome, code, caller.Subject, clientAddress, traceId, arguments.ToJsonString());
+            }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
                 logger.LogCritical(ex, "Audit row for refused {Operation} ({Outcome} {Code}) could not be written; caller {Subject} from {Address}, trace {TraceId}",

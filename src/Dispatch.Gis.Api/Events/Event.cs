@@ -23,7 +23,11 @@ internal sealed record StoredEvent(
     Geometry? Geometry,
     string? TerritoryKato,
     string? Actor,
-    DateTime OccurredAt) : Auth.ITerritorial;
+    DateTime OccurredAt) : Auth.ITerritorial
+{
+    /// <summary>What holding it costs a subscriber's buffer (<see cref="EventLog.SizeSql"/>).</summary>
+    public long Bytes { get; init; }
+}
 
 /// <summary>
 /// What a subscriber gets: the kinds it asked for (null = all), within its token's territories. Events without a

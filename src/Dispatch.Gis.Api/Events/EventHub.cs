@@ -6,9 +6,10 @@ namespace Dispatch.Gis.Events;
 /// In-process fan-out of committed events to this instance's subscribers. Publishing never waits: each
 /// subscriber has a bounded queue, and a subscriber whose queue is full is marked as overflowed instead of
 /// holding up the others. An overflowed subscriber re-reads what it missed from the event log (see
-/// <see cref="EventStream"/>), so a slow client gets every event late rather than some events never.
+/// <see cref="EventStream"/>), so a slow client gets every event late rather than some events never. A queue is
+/// bounded in bytes too (<see cref="SubscriberBuffer"/>): one zone event may carry a polygon of 100,000 vertices.
 /// </summary>
-internal sealed class EventHub
+internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberBufferOptions> buffers)
 {
     private readonly Lock _gate = new();
     private Subscriber[] _subscribers = [];
@@ -27,6 +28,9 @@ internal sealed class EventHub
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
+    /// <summary>Each current subscriber's buffer, for the tests and the readiness report.</summary>
+    public IReadOnlyList<SubscriberBuffer> Buffers => [.. Volatile.Read(ref _subscribers).Select(s => s.Buffer)];
+
     /// <summary>Sets the starting point once, before the first publish: the log's newest id at start-up.</summary>
     public void Start(long lastId)
     {
@@ -41,7 +45,7 @@ internal sealed class EventHub
         // Taken under the publish lock, so every event after StartId reaches this subscriber's queue.
         lock (_gate)
         {
-            var subscriber = new Subscriber(this, filter, capacity, _lastPublishedId);
+            var subscriber = new Subscriber(this, filter, capacity, _lastPublishedId, new SubscriberBuffer(buffers.Value.SubscriberBufferBytes));
             _subscribers = [.. _subscribers, subscriber];
             return subscriber;
         }
@@ -60,7 +64,7 @@ internal sealed class EventHub
 
                 foreach (var subscriber in _subscribers)
                 {
-                    if (subscriber.Filter.Matches(e) && !subscriber.Queue.Writer.TryWrite(e))
+                    if (subscriber.Filter.Matches(e) && !subscriber.TryQueue(e))
                     {
                         subscriber.MarkOverflowed();
                     }
@@ -79,9 +83,38 @@ internal sealed class EventHub
         }
     }
 
-    internal sealed class Subscriber(EventHub hub, EventFilter filter, int capacity, long startId) : IDisposable
+    internal sealed class Subscriber(EventHub hub, EventFilter filter, int capacity, long startId, SubscriberBuffer buffer) : IDisposable
     {
         private int _overflowed;
+        private volatile bool _catchingUp;
+
+        public SubscriberBuffer Buffer { get; } = buffer;
+
+        /// <summary>
+        /// While its reader replays from the log, live events are not queued but marked as an overflow: queued, they
+        /// would fill the buffer the replay waits on, and the reader reads them from the log next anyway.
+        /// </summary>
+        public bool CatchingUp
+        {
+            get => _catchingUp;
+            set => _catchingUp = value;
+        }
+
+        public bool TryQueue(StoredEvent e)
+        {
+            if (_catchingUp || !Buffer.TryReserve(e.Bytes))
+            {
+                return false;
+            }
+
+            if (Queue.Writer.TryWrite(e))
+            {
+                return true;
+            }
+
+            Buffer.Release(e.Bytes);
+            return false;
+        }
         private TaskCompletionSource _overflowSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public EventFilter Filter { get; } = filter;

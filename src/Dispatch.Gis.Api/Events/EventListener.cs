@@ -11,12 +11,24 @@ internal sealed class EventListener(NpgsqlDataSource db, EventHub hub, ILogger<E
 {
     public const string Channel = "dispatch_events";
     private static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(5);
+
+    // Short and capped: once the database answers again, live delivery resumes within a second, and a refused
+    // connection attempt costs the database next to nothing.
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(1);
     private const int BatchSize = 1000;
     private long _lastId = -1;
+    private volatile bool _live;
+
+    /// <summary>True while LISTEN holds and everything committed before it was published: what readiness waits for.</summary>
+    public bool IsLive => _live;
+
+    /// <summary>When the listener last lost its connection (null: never), for the readiness report.</summary>
+    public DateTimeOffset? LastLostAt { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(250);
+        var backoff = FirstRetry;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -34,23 +46,45 @@ internal sealed class EventListener(NpgsqlDataSource db, EventHub hub, ILogger<E
                     hub.Start(_lastId);
                     logger.LogInformation("Event listener started after event {EventId}", _lastId);
                 }
+                else
+                {
+                    logger.LogInformation("Event listener reconnected; catching up after event {EventId}", _lastId);
+                }
 
-                backoff = TimeSpan.FromMilliseconds(250);
+                // Listening first, then reading from the last published id: whatever commits in between is read, not missed.
+                await DrainAsync(stoppingToken);
+                _live = true;
+                backoff = FirstRetry;
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    await DrainAsync(stoppingToken);
                     await connection.WaitAsync(SafetyPoll, stoppingToken);
+                    await DrainAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
-                logger.LogWarning(ex, "Event listener lost its connection; retrying in {Delay}", backoff);
+                if (_live)
+                {
+                    LastLostAt = DateTimeOffset.UtcNow;
+                }
+
+                _live = false;
+                if (Storage.DatabaseOutage.Is(ex))
+                {
+                    logger.LogWarning("Event listener lost the database ({Reason}); retrying in {Delay}", GraphQL.InternalErrors.Reason(ex), backoff);
+                }
+                else
+                {
+                    // Not an outage, but a dead listener means a silently stale picture: log it loudly and keep trying.
+                    logger.LogError(ex, "Event listener failed; retrying in {Delay}", backoff);
+                }
+
                 await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetry.Ticks));
             }
         }
     }

@@ -20,7 +20,13 @@ internal static class EventLog
         RETURNING id
         """;
 
-    private const string Columns = "id, kind, entity_type, entity_id, payload, geom, territory_kato, actor, occurred_at";
+    /// <summary>
+    /// An event's weight in memory, from stored sizes (read without detoasting the geometry): an NTS coordinate takes
+    /// about 4× its 16 stored bytes, a parsed payload about twice its text, plus the record and its strings.
+    /// </summary>
+    internal const string SizeSql = "(512 + 2 * pg_column_size(payload) + 4 * coalesce(pg_column_size(geom), 0))::bigint";
+
+    private const string Columns = "id, kind, entity_type, entity_id, payload, geom, territory_kato, actor, occurred_at, " + SizeSql;
 
     // Payloads are camelCase whatever the C# names, so every event reads like the GraphQL API.
     private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -56,6 +62,26 @@ internal static class EventLog
     /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="limit"/>.</summary>
     public static async Task<List<StoredEvent>> ReadAfterAsync(NpgsqlDataSource db, long afterId, EventFilter filter, int limit, CancellationToken ct)
     {
+        await using var cmd = After(db, Columns, afterId, filter, limit);
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>The ids and sizes of the events <see cref="ReadAfterAsync"/> would read: a replay picks what fits, then reads it.</summary>
+    public static async Task<List<(long Id, long Bytes)>> SizesAfterAsync(NpgsqlDataSource db, long afterId, EventFilter filter, int limit, CancellationToken ct)
+    {
+        await using var cmd = After(db, "id, " + SizeSql, afterId, filter, limit);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var sizes = new List<(long, long)>();
+        while (await reader.ReadAsync(ct))
+        {
+            sizes.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        return sizes;
+    }
+
+    private static NpgsqlCommand After(NpgsqlDataSource db, string columns, long afterId, EventFilter filter, int limit)
+    {
         var where = new SqlConditions();
         where.Add("id > {0}", afterId);
         if (filter.Kinds is not null)
@@ -90,10 +116,9 @@ internal static class EventLog
         }
 
         var limitParameter = where.Parameter(limit);
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM events{where.Sql} ORDER BY id LIMIT {limitParameter}");
+        var cmd = db.CreateCommand($"SELECT {columns} FROM events{where.Sql} ORDER BY id LIMIT {limitParameter}");
         cmd.Parameters.AddRange(where.Parameters);
-
-        return await ReadAsync(cmd, ct);
+        return cmd;
     }
 
     private static async Task<List<StoredEvent>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -108,7 +133,7 @@ internal static class EventLog
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<Geometry>(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.GetDateTime(8)));
+                reader.GetDateTime(8)) { Bytes = reader.GetInt64(9) });
         }
 
         return events;

@@ -5,12 +5,15 @@ namespace Dispatch.Gis.Events;
 /// <summary>
 /// One subscriber's events: first everything after <c>after</c> from the log, then live events from the hub,
 /// with no gap and no duplicate (ids are in commit order; anything at or below the cursor is skipped).
-/// After an overflow it goes back to the log from its cursor, so a slow consumer is late, never lossy.
+/// After an overflow it goes back to the log from its cursor, so a slow consumer is late, never lossy. What it holds
+/// is bounded in bytes by its <see cref="SubscriberBuffer"/>: the replay reads only what fits and waits for the socket
+/// to drain before reading more. While the database is away it waits and reads on from its cursor when it returns.
 /// </summary>
 internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter filter, long? after, int queueCapacity,
     OperationFlowControl? flow, ILogger logger) : IObservable<StoredEvent>
 {
     private const int ReplayBatch = 500;
+    private static readonly TimeSpan OutageRetry = TimeSpan.FromMilliseconds(250);
 
     public IDisposable Subscribe(IObserver<StoredEvent> observer)
     {
@@ -27,7 +30,7 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
         {
             if (after is not null)
             {
-                cursor = await CatchUpAsync(observer, cursor, ct);
+                cursor = await CatchUpAsync(subscriber, observer, cursor, ct);
             }
 
             var queue = subscriber.Queue.Reader;
@@ -35,12 +38,13 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
             {
                 if (subscriber.TakeOverflow())
                 {
-                    while (queue.TryRead(out _))
+                    while (queue.TryRead(out var dropped))
                     {
+                        subscriber.Buffer.Release(dropped.Bytes);
                     }
 
                     logger.LogInformation("Subscriber fell behind at event {EventId}; catching up from the log", cursor);
-                    cursor = await CatchUpAsync(observer, cursor, ct);
+                    cursor = await CatchUpAsync(subscriber, observer, cursor, ct);
                     continue;
                 }
 
@@ -48,8 +52,12 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
                 {
                     if (e.Id > cursor)
                     {
-                        await DeliverAsync(observer, e, ct);
+                        await DeliverAsync(subscriber.Buffer, observer, e, ct);
                         cursor = e.Id;
+                    }
+                    else
+                    {
+                        subscriber.Buffer.Release(e.Bytes);
                     }
 
                     continue;
@@ -79,31 +87,104 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
         }
     }
 
-    private async Task<long> CatchUpAsync(IObserver<StoredEvent> observer, long cursor, CancellationToken ct)
+    private async Task<long> CatchUpAsync(EventHub.Subscriber subscriber, IObserver<StoredEvent> observer, long cursor, CancellationToken ct)
     {
+        var buffer = subscriber.Buffer;
+        subscriber.CatchingUp = true;
+        try
+        {
+            while (true)
+            {
+                // Read again only once the socket has taken half of what was read: batches stay large, memory bounded.
+                await buffer.WaitUntilAtMostAsync(buffer.Limit / 2, ct);
+                var from = cursor;
+                var sizes = await WhileDatabaseAwayAsync(() => EventLog.SizesAfterAsync(db, from, filter, ReplayBatch, ct), ct);
+                var fitting = new List<long>();
+                foreach (var (id, bytes) in sizes)
+                {
+                    if (!buffer.TryReserve(bytes))
+                    {
+                        break;
+                    }
+
+                    fitting.Add(id);
+                }
+
+                if (fitting.Count == 0)
+                {
+                    if (sizes.Count == 0)
+                    {
+                        return cursor;
+                    }
+
+                    await buffer.WaitUntilAtMostAsync(0, ct); // the next event is larger than the room left
+                    continue;
+                }
+
+                var ids = fitting.ToArray();
+                var batch = await WhileDatabaseAwayAsync(() => EventLog.ByIdsAsync(db, ids, ct), ct);
+                foreach (var e in batch)
+                {
+                    await DeliverAsync(buffer, observer, e, ct);
+                    cursor = e.Id;
+                }
+
+                if (sizes.Count < ReplayBatch && fitting.Count == sizes.Count)
+                {
+                    return cursor;
+                }
+            }
+        }
+        finally
+        {
+            subscriber.CatchingUp = false;
+        }
+    }
+
+    /// <summary>A read the subscription can wait for: the cursor stays where it is until the database answers again.</summary>
+    private async Task<T> WhileDatabaseAwayAsync<T>(Func<Task<T>> read, CancellationToken ct)
+    {
+        var logged = false;
         while (true)
         {
-            var batch = await EventLog.ReadAfterAsync(db, cursor, filter, ReplayBatch, ct);
-            foreach (var e in batch)
+            try
             {
-                await DeliverAsync(observer, e, ct);
-                cursor = e.Id;
+                return await read();
             }
-
-            if (batch.Count < ReplayBatch)
+            catch (Exception ex) when (Storage.DatabaseOutage.Is(ex) && !ct.IsCancellationRequested)
             {
-                return cursor;
+                if (!logged)
+                {
+                    logger.LogWarning("Event stream waits for the database ({Reason})", GraphQL.InternalErrors.Reason(ex));
+                    logged = true;
+                }
+
+                await Task.Delay(OutageRetry, ct);
             }
         }
     }
 
-    private async Task DeliverAsync(IObserver<StoredEvent> observer, StoredEvent e, CancellationToken ct)
+    /// <summary>The event's bytes, already reserved, stay counted until the transport has written it (or at once without one).</summary>
+    private async Task DeliverAsync(SubscriberBuffer buffer, IObserver<StoredEvent> observer, StoredEvent e, CancellationToken ct)
     {
-        if (flow is not null)
+        if (flow is null)
+        {
+            observer.OnNext(e);
+            buffer.Release(e.Bytes);
+            return;
+        }
+
+        try
         {
             await flow.WaitAsync(ct);
         }
+        catch
+        {
+            buffer.Release(e.Bytes);
+            throw;
+        }
 
+        flow.Handing(buffer, e.Bytes);
         observer.OnNext(e);
     }
 

@@ -33,13 +33,13 @@ internal sealed partial class DispatchErrorInfoProvider(bool exposeExceptionDeta
             extensions["argument"] = argument;
         }
 
-        if (Find<DispatchException>(executionError) is { Retryable: true })
+        if (Find<DispatchException>(executionError) is { Retryable: true } || code == ErrorCodes.ServiceUnavailable)
         {
             extensions["retryable"] = true;
         }
 
         // Set where an internal error is logged (see InternalErrors), so an operator finds the log entry by it.
-        if (code == ErrorCodes.Internal && InternalErrors.TraceIdOf(executionError) is { } traceId)
+        if (code is ErrorCodes.Internal or ErrorCodes.ServiceUnavailable && InternalErrors.TraceIdOf(executionError) is { } traceId)
         {
             extensions["traceId"] = traceId;
         }
@@ -84,6 +84,8 @@ internal sealed partial class DispatchErrorInfoProvider(bool exposeExceptionDeta
             InvalidVariableError or ArgumentsOfCorrectTypeError or OperationTypeAllowed.Error => (ErrorCodes.BadUserInput, error.Message, null),
             ValidationError => (ErrorCodes.ValidationFailed, error.Message, null),
             UnhandledError when error.InnerException is OperationCanceledException => (ErrorCodes.Internal, "the request was cancelled", null),
+            UnhandledError when Storage.DatabaseOutage.Is(error.InnerException) =>
+                (ErrorCodes.ServiceUnavailable, "the database is unavailable; retry shortly", null),
             UnhandledError => (ErrorCodes.Internal, "internal error; the service log has the details", null),
             _ when error.Code is { } c && IsStable(c) => (c, error.Message, null),
             // Request-level faults GraphQL.NET reports without a type of their own (no operation, unknown operation name).
@@ -97,6 +99,11 @@ internal sealed partial class DispatchErrorInfoProvider(bool exposeExceptionDeta
         if (Find<DispatchException>(exception) is { } known)
         {
             return known.Code;
+        }
+
+        if (Storage.DatabaseOutage.Is(exception))
+        {
+            return ErrorCodes.ServiceUnavailable;
         }
 
         return exception is ExecutionError { Code: { } code } && IsStable(code) ? code : ErrorCodes.Internal;

@@ -14,6 +14,8 @@ internal static class ErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     public const string ParseFailed = "GRAPHQL_PARSE_FAILED";
     public const string ValidationFailed = "GRAPHQL_VALIDATION_FAILED";
+    /// <summary>The database is unreachable; over HTTP a 503 with Retry-After. Retry the same request later.</summary>
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string Internal = "INTERNAL";
 }
 

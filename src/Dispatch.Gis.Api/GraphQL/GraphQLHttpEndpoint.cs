@@ -73,7 +73,13 @@ internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGrap
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier, ct);
 
         var status = StatusCodes.Status200OK;
-        if (result.Errors is { Count: > 0 } errors && errors.All(e => DispatchErrorInfoProvider.Classify(e).Code == ErrorCodes.Unauthenticated))
+        if (result.Errors?.Any(e => DispatchErrorInfoProvider.Classify(e).Code == ErrorCodes.ServiceUnavailable) == true)
+        {
+            // Whatever else went right, the answer is incomplete for a reason that passes: say so to clients and proxies.
+            http.Response.Headers.RetryAfter = Storage.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            status = StatusCodes.Status503ServiceUnavailable;
+        }
+        else if (result.Errors is { Count: > 0 } errors && errors.All(e => DispatchErrorInfoProvider.Classify(e).Code == ErrorCodes.Unauthenticated))
         {
             // Nothing but "log in first": say so in HTTP too, so clients and proxies start their authentication flow.
             http.Response.Headers.WWWAuthenticate = "Bearer";

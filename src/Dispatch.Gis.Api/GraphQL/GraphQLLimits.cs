@@ -40,6 +40,12 @@ internal sealed class GraphQLLimits
     /// <summary>"Did you mean …?" in validation messages; they map the schema for whoever probes it.</summary>
     public bool FieldSuggestions { get; set; }
 
+    /// <summary>
+    /// graphql-transport-ws: how long one message may take to go out. A client that reads nothing for this long has
+    /// its connection dropped (no close frame can reach it), which frees everything its subscriptions held.
+    /// </summary>
+    public TimeSpan WebSocketSendTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Operations (subscriptions included) one WebSocket may run at once.</summary>
     public int MaxOperationsPerConnection { get; set; } = 100;
 }

@@ -265,7 +265,9 @@ internal sealed class GraphQLWebSocketSession(
             var result = await executor.ExecuteAsync(request, GraphQLTransport.WebSocket, scope.ServiceProvider, _user, clientAddress,
                 System.Diagnostics.ActivityTraceId.CreateRandom().ToString(), ct);
 
-            if (!result.Executed || (result.Streams is null && result.Data is null && result.Errors is { Count: > 0 }))
+            // As over HTTP (a 503), an answer the database could not give is refused whole, not sent as partial data.
+            if (!result.Executed || (result.Streams is null && result.Data is null && result.Errors is { Count: > 0 })
+                || result.Errors?.Any(e => DispatchErrorInfoProvider.Classify(e).Code == ErrorCodes.ServiceUnavailable) == true)
             {
                 await SendErrorAsync(id, result.Errors ?? [], ct);
                 return;
@@ -359,7 +361,20 @@ internal sealed class GraphQLWebSocketSession(
         {
             if (socket.State == WebSocketState.Open)
             {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, ct);
+                using var stalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                stalled.CancelAfter(limits.WebSocketSendTimeout);
+                try
+                {
+                    await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // The cancelled send has aborted the socket; ending the session ends its operations and frees their buffers.
+                    logger.LogInformation("WebSocket dropped: the client read nothing for {Timeout} ({Bytes} bytes waiting)",
+                        limits.WebSocketSendTimeout, bytes.Length);
+                    await _session.CancelAsync();
+                    throw;
+                }
             }
         }
         finally

@@ -93,6 +93,12 @@ internal static class RootFieldGuard
                 {
                     await AuditLog.WriteAsync(auditDb, audit, outcome, code, CancellationToken.None);
                 }
+                catch (Exception auditFailure) when (code == ErrorCodes.ServiceUnavailable && Storage.DatabaseOutage.Is(auditFailure))
+                {
+                    // The audit row cannot be written without the database: the log line carries what it would have held.
+                    logger.LogWarning("Mutation {Operation} by {Subject} refused while the database is unavailable; not audited (trace {TraceId}, " +
+                        "from {Address}, arguments {Arguments})", operation, audit.Subject, audit.TraceId, audit.ClientAddress, audit.Arguments.ToJsonString());
+                }
                 catch (Exception auditFailure) when (auditFailure is NpgsqlException or TimeoutException)
                 {
                     logger.LogCritical(auditFailure, "Audit row for {Operation} by {Subject} ({Outcome} {Code}) could not be written",

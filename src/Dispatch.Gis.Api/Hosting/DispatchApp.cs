@@ -53,7 +53,11 @@ internal static class DispatchApp
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.
-        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.Logger = app.Services.GetService<Serilog.ILogger>();
+            o.GetLevel = RequestLogLevel;
+        });
         app.UseWebSockets();
         app.UseDispatchHttp();
         app.UseAuthentication();
@@ -66,6 +70,15 @@ internal static class DispatchApp
         app.MapDispatchCap();
         return app;
     }
+
+    // Error is for faults of the service; a 503 (the database is away, or not ready) is an outage, a 499 the client's.
+    private static Serilog.Events.LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? ex) => (ex, http.Response.StatusCode) switch
+    {
+        (not null, _) => Serilog.Events.LogEventLevel.Error,
+        (_, StatusCodes.Status503ServiceUnavailable) => Serilog.Events.LogEventLevel.Warning,
+        (_, > 499) => Serilog.Events.LogEventLevel.Error,
+        _ => Serilog.Events.LogEventLevel.Information,
+    };
 }
 
 internal sealed class DispatchOptions

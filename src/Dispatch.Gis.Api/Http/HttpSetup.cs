@@ -62,9 +62,10 @@ internal static class HttpSetup
         return services;
     }
 
-    /// <summary>Compression (never on WebSocket upgrades), CORS, then ETags for GET responses that set none themselves.</summary>
+    /// <summary>Outages and client aborts said as such, compression (never on WebSocket upgrades), CORS, then ETags for GET responses that set none themselves.</summary>
     public static WebApplication UseDispatchHttp(this WebApplication app)
     {
+        app.UseMiddleware<FaultMiddleware>();
         if (app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.Compression)
         {
             app.UseWhen(http => !http.WebSockets.IsWebSocketRequest, branch => branch.UseResponseCompression());
