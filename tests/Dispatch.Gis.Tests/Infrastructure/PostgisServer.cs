@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
@@ -65,24 +64,8 @@ internal static class PostgisServer
         return (await RunAsync(script, "url", "owner")).Trim();
     }
 
-    private static async Task<string> RunAsync(string script, params string[] arguments)
-    {
-        var verb = arguments[0];
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"postgis.sh {verb} failed ({process.ExitCode}): {await errors}");
-        }
-
-        return await output;
-    }
+    private static Task<string> RunAsync(string script, params string[] arguments) =>
+        Processes.RunAsync("bash", [script, .. arguments], label: $"postgis.sh {arguments[0]}");
 
     public static string? FindRepoFile(string name)
     {

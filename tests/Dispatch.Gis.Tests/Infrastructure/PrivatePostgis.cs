@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -88,27 +87,12 @@ internal sealed class PrivatePostgis : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    private static Task AsOwnerAsync(string program, params string[] arguments) =>
+    private static Task<string> AsOwnerAsync(string program, params string[] arguments) =>
         IsRoot ? RunAsync("runuser", ["-u", "postgres", "--", program.Contains('/') || program == "sh" ? program : Path.Combine(Bin, program), .. arguments])
             : RunAsync(program.Contains('/') || program == "sh" ? program : Path.Combine(Bin, program), arguments);
 
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        // From /: a checkout under /root is not readable by the postgres user.
-        using var process = Process.Start(new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = "/",
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}{await output}");
-        }
-    }
+    // From /: a checkout under /root is not readable by the postgres user.
+    private static Task<string> RunAsync(string program, params string[] arguments) => Processes.RunAsync(program, arguments, workingDirectory: "/");
 
     private static int FreePort()
     {
