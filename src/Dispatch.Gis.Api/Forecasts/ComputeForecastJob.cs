@@ -19,7 +19,8 @@ internal sealed class ComputeForecastJob(NpgsqlDataSource db, ForecastRunner run
             throw new InvalidOperationException("the computation names no forecast");
         }
 
-        return new JobResult(1, await runner.RunAsync(id, Origin(context), ct));
+        var reason = Enum.TryParse<ComputationReason>(context.MergedJobDataMap.GetString(ForecastSchedule.ReasonKey), out var r) ? r : ComputationReason.Queued;
+        return new JobResult(1, await runner.RunAsync(id, reason, Origin(context), ct));
     }
 }
 
@@ -32,12 +33,13 @@ internal sealed class ForecastSchedule(IServiceProvider services)
 {
     public const string Group = "forecasts";
     public const string ForecastKey = "forecast";
+    public const string ReasonKey = "reason";
 
     private IScheduler? _scheduler;
 
     public static JobKey JobOf(Guid id) => new($"compute-forecast:{id}", Group);
 
-    public async Task<bool> EnqueueAsync(Guid id, CancellationToken ct)
+    public async Task<bool> EnqueueAsync(Guid id, ComputationReason reason, CancellationToken ct)
     {
         if (await SchedulerAsync(ct) is not { } scheduler)
         {
@@ -48,7 +50,7 @@ internal sealed class ForecastSchedule(IServiceProvider services)
         // trigger then fires after the first, never beside it ([DisallowConcurrentExecution]).
         var job = JobOf(id);
         var detail = JobBuilder.Create<ComputeForecastJob>().WithIdentity(job).WithDescription($"Computes forecast {id}")
-            .UsingJobData(ForecastKey, id.ToString()).StoreDurably(false).RequestRecovery().DisallowConcurrentExecution().Build();
+            .UsingJobData(ForecastKey, id.ToString()).UsingJobData(ReasonKey, reason.ToString()).StoreDurably(false).RequestRecovery().DisallowConcurrentExecution().Build();
         var trigger = TriggerBuilder.Create().WithIdentity(Guid.NewGuid().ToString("N"), Group).ForJob(job).StartNow()
             .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build();
         await scheduler.ScheduleJob(detail, new[] { trigger }, ScheduleJobOptions.Replacing, ct);

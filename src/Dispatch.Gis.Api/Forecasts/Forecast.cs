@@ -43,7 +43,8 @@ internal sealed record Forecast(
     string CreatedBy,
     DateTime CreatedAt,
     DateTime? StartedAt,
-    DateTime? FinishedAt) : Auth.ITerritorial;
+    DateTime? FinishedAt,
+    bool MassFromStock) : Auth.ITerritorial;
 
 /// <summary>The weather a caller may give; every field optional.</summary>
 internal sealed record ForecastWeather(
@@ -54,6 +55,19 @@ internal sealed record ForecastWeather(
     int? CloudCoverOktas = null);
 
 internal sealed record ForecastWarning(string Code, string Message);
+
+/// <summary>Why a computation ran: asked for with the forecast, by an officer, by a change of its inputs, or by the periodic refresh.</summary>
+internal enum ComputationReason
+{
+    Queued,
+    RefreshRequested,
+    InputsChanged,
+    Scheduled,
+}
+
+/// <summary>One computation that produced a result, with the inputs it used.</summary>
+internal sealed record ForecastVersion(Guid ForecastId, int Version, ComputationReason Reason, JsonElement Inputs, string InputsHash, Guid? StationId,
+    DateTime ComputedAt);
 
 /// <summary>One horizon of a forecast: its zone and the latest computation's figures and exposure.</summary>
 internal sealed record ForecastHorizon(

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace Dispatch.Gis.Forecasts;
 
 internal sealed record NewForecast(ForecastModel Model, Guid? DangerousObject, Guid? Incident, Point Source, string? Territory, string Substance,
-    double ReleasedMassKilograms, IReadOnlyList<int> HorizonsMinutes, ForecastWeather? Weather, bool CompressedGas);
+    double ReleasedMassKilograms, IReadOnlyList<int> HorizonsMinutes, ForecastWeather? Weather, bool CompressedGas, bool MassFromStock = false);
 
 internal static class ForecastDb
 {
@@ -64,6 +64,7 @@ internal static class ForecastDb
             cmd.Parameters.Add(Db.Nullable(forecast.Weather is null ? null : JsonSerializer.Serialize(forecast.Weather, Json)));
             cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.CompressedGas });
             cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.MassFromStock });
             id = (Guid)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
@@ -91,8 +92,9 @@ internal static class ForecastDb
     }
 
     public static async Task<int> ComputedAsync(UnitOfWork w, Guid id, Guid? station, string inputsJson, string hash, IReadOnlyList<string> assumptions,
-        IReadOnlyList<ForecastWarning> warnings, CancellationToken ct)
+        IReadOnlyList<ForecastWarning> warnings, string? weatherSeen, ComputationReason reason, CancellationToken ct)
     {
+        int version;
         await using var cmd = w.Command(ForecastSql.Computed);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(Db.NullableId(station));
@@ -100,8 +102,49 @@ internal static class ForecastDb
         cmd.Parameters.Add(new NpgsqlParameter { Value = hash });
         cmd.Parameters.Add(new NpgsqlParameter { Value = assumptions.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(warnings, Json) });
-        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+        cmd.Parameters.Add(Db.Nullable(weatherSeen));
+        version = (int)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var history = w.Command(ForecastSql.InsertVersion);
+        history.Parameters.Add(new NpgsqlParameter { Value = id });
+        history.Parameters.Add(new NpgsqlParameter { Value = version });
+        history.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(reason) });
+        history.Parameters.Add(new NpgsqlParameter { Value = inputsJson });
+        history.Parameters.Add(new NpgsqlParameter { Value = hash });
+        history.Parameters.Add(Db.NullableId(station));
+        await history.ExecuteNonQueryAsync(ct);
+        return version;
     }
+
+    /// <summary>A row of a recomputation request: what its event names.</summary>
+    public sealed record Requested(Guid Id, Guid? IncidentId, int Version, Point Source, string? TerritoryKato);
+
+    /// <summary>Marks forecasts as asked to recompute (see <see cref="ForecastWatchSql.Request"/>); returns those marked now.</summary>
+    public static async Task<List<Requested>> RequestAsync(UnitOfWork w, IReadOnlyList<Guid> ids, TimeSpan? trustPendingFor, CancellationToken ct) =>
+        await Db.ReadAllAsync(w, ForecastWatchSql.Request, r => new Requested(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetInt32(2),
+                r.GetFieldValue<Point>(3), r.TextOrNull(4)), ct, Db.Ids(ids),
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = (object?)trustPendingFor ?? DBNull.Value });
+
+    public static async Task TakeRequestAsync(UnitOfWork w, Guid id, CancellationToken ct)
+    {
+        await using var cmd = w.Command(ForecastSql.TakeRequest);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task SeenAsync(UnitOfWork w, Guid id, string? weatherSeen, CancellationToken ct)
+    {
+        await using var cmd = w.Command(ForecastSql.Seen);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(Db.Nullable(weatherSeen));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<IDictionary<Guid, IReadOnlyList<ForecastVersion>>> VersionsByForecastAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids,
+        CancellationToken ct) =>
+        (await Db.ReadAllAsync(db, ForecastSql.VersionsByForecast, r => new ForecastVersion(r.GetGuid(0), r.GetInt32(1),
+            DbEnum.Parse<ComputationReason>(r.GetString(2)), JsonDocument.Parse(r.GetString(3)).RootElement.Clone(), r.GetString(4),
+            r.IsDBNull(5) ? null : r.GetGuid(5), r.GetDateTime(6)), ct, Db.Ids(ids)))
+        .GroupBy(v => v.ForecastId).ToDictionary(g => g.Key, g => (IReadOnlyList<ForecastVersion>)g.ToList());
 
     public static async Task UpsertHorizonAsync(UnitOfWork w, ForecastHorizon h, CancellationToken ct)
     {
@@ -131,5 +174,6 @@ internal static class ForecastDb
         r.GetFieldValue<int[]>(10), r.IsDBNull(11) ? null : JsonSerializer.Deserialize<ForecastWeather>(r.GetString(11), Json), r.GetBoolean(12),
         r.IsDBNull(13) ? null : r.GetGuid(13), r.IsDBNull(14) ? null : JsonDocument.Parse(r.GetString(14)).RootElement.Clone(), r.TextOrNull(15),
         r.GetInt32(16), r.GetFieldValue<string[]>(17), JsonSerializer.Deserialize<List<ForecastWarning>>(r.GetString(18), Json) ?? [], r.TextOrNull(19),
-        r.GetString(20), r.GetDateTime(21), r.IsDBNull(22) ? null : r.GetDateTime(22), r.IsDBNull(23) ? null : r.GetDateTime(23));
+        r.GetString(20), r.GetDateTime(21), r.IsDBNull(22) ? null : r.GetDateTime(22), r.IsDBNull(23) ? null : r.GetDateTime(23),
+        r.GetBoolean(24));
 }

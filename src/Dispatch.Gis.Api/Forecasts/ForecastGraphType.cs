@@ -13,6 +13,9 @@ internal sealed class ForecastLoaders(NpgsqlDataSource db)
     public IDataLoaderResult<Forecast?> ForecastById(IResolveFieldContext ctx, Guid id) =>
         RequestLoaders.One<Guid, Forecast>(ctx, "ForecastById", id, (keys, ct) => ForecastDb.ByIdAsync(db, keys, ct));
 
+    public IDataLoaderResult<IReadOnlyList<ForecastVersion>> VersionsByForecastId(IResolveFieldContext ctx, Guid id) =>
+        RequestLoaders.Many<Guid, ForecastVersion>(ctx, "ForecastVersionsByForecastId", id, (keys, ct) => ForecastDb.VersionsByForecastAsync(db, keys, ct));
+
     public IDataLoaderResult<IReadOnlyList<ForecastHorizon>> HorizonsByForecastId(IResolveFieldContext ctx, Guid id) =>
         RequestLoaders.Many<Guid, ForecastHorizon>(ctx, "ForecastHorizonsByForecastId", id, (keys, ct) => ForecastDb.HorizonsByForecastAsync(db, keys, ct));
 }
@@ -33,7 +36,8 @@ internal sealed class ForecastGraphType : ObjectGraphType<Forecast>
         Field<IdGraphType>("incidentId").Resolve(ctx => ctx.Source.IncidentId);
         Field<NonNullGraphType<GeometryGraphType>>("source").Resolve(ctx => GeoJson.Write(ctx.Source.Source));
         Field(x => x.Substance);
-        Field(x => x.ReleasedMassKilograms);
+        Field(x => x.ReleasedMassKilograms).Description("As asked for; with massFromStock the computation's own mass is in inputs.");
+        Field(x => x.MassFromStock).Description("The released mass is the object's declared stock, read at each computation.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IntGraphType>>>>("horizonsMinutes").Resolve(ctx => ctx.Source.HorizonsMinutes);
         Field(x => x.CompressedGas);
         Field<ForecastWeatherGraphType>("weather").Description("The weather the officer gave, if any.").Resolve(ctx => ctx.Source.Weather);
@@ -47,11 +51,35 @@ internal sealed class ForecastGraphType : ObjectGraphType<Forecast>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForecastHorizonGraphType>>>>("horizons").Description("Shortest first.")
             .Costing(Costs.Scan)
             .Resolve(ctx => loaders.HorizonsByForecastId(ctx, ctx.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForecastVersionGraphType>>>>("versions")
+            .Description("Every computation that produced a result, oldest first, with the inputs it used.")
+            .Costing(Costs.Scan)
+            .Resolve(ctx => loaders.VersionsByForecastId(ctx, ctx.Source.Id));
         Field(x => x.CreatedBy);
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
         Field<DateTimeGraphType>("startedAt").Resolve(ctx => ctx.Source.StartedAt);
         Field<DateTimeGraphType>("finishedAt").Resolve(ctx => ctx.Source.FinishedAt);
     }
+}
+
+internal sealed class ForecastVersionGraphType : ObjectGraphType<ForecastVersion>
+{
+    public ForecastVersionGraphType()
+    {
+        Name = "ForecastVersion";
+        Description = "One computation that produced a result; the zones' versions of that computation carry its number in their note.";
+        Field(x => x.Version);
+        Field<NonNullGraphType<ForecastComputationReasonGraphType>>("reason").Resolve(ctx => ctx.Source.Reason);
+        Field<NonNullGraphType<JsonGraphType>>("inputs").Resolve(ctx => ctx.Source.Inputs);
+        Field(x => x.InputsHash);
+        Field<IdGraphType>("stationId").Resolve(ctx => ctx.Source.StationId);
+        Field<NonNullGraphType<DateTimeGraphType>>("computedAt").Resolve(ctx => ctx.Source.ComputedAt);
+    }
+}
+
+internal sealed class ForecastComputationReasonGraphType : EnumerationGraphType<ComputationReason>
+{
+    public ForecastComputationReasonGraphType() => Name = "ForecastComputationReason";
 }
 
 internal sealed class ForecastConnectionGraphType() : ConnectionGraphType<Forecast, ForecastGraphType>("Forecast");

@@ -10,7 +10,7 @@ internal sealed record RunForecastInput(
     string? DangerousObject,
     Geometry? Location,
     string Substance,
-    double ReleasedMassKilograms,
+    double? ReleasedMassKilograms,
     List<int>? HorizonsMinutes,
     string? Incident,
     ForecastWeather? Weather,
@@ -26,7 +26,8 @@ internal sealed class RunForecastInputGraphType : InputObjectGraphType<RunForeca
         Field<IdGraphType>("dangerousObject");
         Field<GeometryGraphType>("location").Description("A WGS 84 Point, when not at a dangerous object.");
         Field<NonNullGraphType<StringGraphType>>("substance").Description("Id, Russian or English name, alias or UN number (e.g. chlorine, 1017).");
-        Field<NonNullGraphType<FloatGraphType>>("releasedMassKilograms");
+        Field<FloatGraphType>("releasedMassKilograms")
+            .Description("Left out at a dangerous object: its declared stock of the substance, read again at every computation (an edit of the stock recomputes).");
         Field<ListGraphType<NonNullGraphType<IntGraphType>>>("horizonsMinutes").Description("Increasing, at most 240 (the model's 4 h). Default 15, 30, 60.");
         Field<IdGraphType>("incident");
         Field<ForecastWeatherInputGraphType>("weather").Description("Left out: the nearest meteorological station's readings, else the method's planning values.");

@@ -75,7 +75,20 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
         }
 
         var horizons = input.HorizonsMinutes ?? [.. DefaultHorizonsMinutes];
-        var substance = Validate(substanceText, input, source, horizons);
+        var mass = input.ReleasedMassKilograms;
+        if (mass is null)
+        {
+            if (objectId is not { } held)
+            {
+                throw new BadUserInputException("give releasedMassKilograms for a release at a location", "input.releasedMassKilograms");
+            }
+
+            var known = Validate(substanceText, input with { ReleasedMassKilograms = 1 }, source, horizons);
+            mass = await ForecastStock.KilogramsAsync(db, model.Substances, held, known, ct)
+                ?? throw new BadUserInputException($"the object declares no stock of {known}: give releasedMassKilograms", "input.releasedMassKilograms");
+        }
+
+        var substance = Validate(substanceText, input with { ReleasedMassKilograms = mass }, source, horizons);
         if (incidentId is { } i)
         {
             var incident = await incidents.IncidentById(ctx, i).GetResultAsync(ct) ?? throw new NotFoundException("no such incident", "input.incident");
@@ -84,10 +97,10 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
 
         ctx.AuditTerritory(territory);
         ctx.Caller().RequireTerritory(territory, objectId is null ? "input.location" : "input.dangerousObject");
-        var forecast = new NewForecast(input.Model, objectId, incidentId, source, territory, substance, input.ReleasedMassKilograms, horizons, input.Weather,
-            input.CompressedGas ?? false);
+        var forecast = new NewForecast(input.Model, objectId, incidentId, source, territory, substance, mass.Value, horizons, input.Weather,
+            input.CompressedGas ?? false, MassFromStock: input.ReleasedMassKilograms is null);
         var id = await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => ForecastDb.CreateAsync(w, forecast, ct), ct);
-        await schedule.EnqueueAsync(id, ct);
+        await schedule.EnqueueAsync(id, ComputationReason.Queued, ct);
         return await loaders.ForecastById(ctx, id).GetResultAsync(ct);
     }
 
@@ -101,7 +114,7 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
         {
             var weather = input.Weather is { } w ? new WeatherInput(w.WindSpeedMetresPerSecond, w.WindFromDegrees, w.AirTemperatureCelsius, w.Stability,
                 w.CloudCoverOktas) : null;
-            return model.Forecast(new ChemicalReleaseInput(substance, input.ReleasedMassKilograms, source, horizons.Select(m => TimeSpan.FromMinutes(m)).ToList(),
+            return model.Forecast(new ChemicalReleaseInput(substance, input.ReleasedMassKilograms ?? 0, source, horizons.Select(m => TimeSpan.FromMinutes(m)).ToList(),
                 weather, CompressedGas: input.CompressedGas ?? false)).Substance.Id;
         }
         catch (BadUserInputException e)
@@ -165,7 +178,7 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
             w.Add(new NewEvent("FORECAST_REFRESH_REQUESTED", "Forecast", forecast.Id.ToString(),
                 new { forecastId = forecast.Id, incidentId = forecast.IncidentId, version = locked.Version }, forecast.Source, forecast.TerritoryKato));
         }, ct);
-        await schedule.EnqueueAsync(forecast.Id, ct);
+        await schedule.EnqueueAsync(forecast.Id, ComputationReason.RefreshRequested, ct);
         return await ReloadAsync(ctx, forecast.Id);
     }
 

@@ -20,7 +20,7 @@ namespace Dispatch.Gis.Forecasts;
 /// </summary>
 internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel model, ClassificationRules rules)
 {
-    public async Task<string> RunAsync(Guid id, WriteOrigin origin, CancellationToken ct)
+    public async Task<string> RunAsync(Guid id, ComputationReason reason, WriteOrigin origin, CancellationToken ct)
     {
         if (!(await ForecastDb.ByIdAsync(db, [id], ct)).TryGetValue(id, out var forecast))
         {
@@ -32,21 +32,33 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
             return $"forecast {id} was cancelled";
         }
 
+        // From here on a change of the inputs asks for a computation of its own (the watcher compares with what this one reads).
+        await UnitOfWork.RunAsync(db, origin, w => ForecastDb.TakeRequestAsync(w, id, ct), ct);
+        string? seen = null;
         try
         {
             var weather = await ForecastWeatherSource.ResolveAsync(db, forecast, ct);
-            var input = new ChemicalReleaseInput(forecast.Substance, forecast.ReleasedMassKilograms, forecast.Source,
+            seen = weather.Seen;
+            var mass = forecast.ReleasedMassKilograms;
+            if (forecast.MassFromStock)
+            {
+                mass = await ForecastStock.KilogramsAsync(db, model.Substances, forecast.DangerousObjectId!.Value, forecast.Substance, ct)
+                    ?? throw new ForecastInputException($"the object no longer declares a stock of {forecast.Substance}: nothing to release");
+            }
+
+            var input = new ChemicalReleaseInput(forecast.Substance, mass, forecast.Source,
                 forecast.HorizonsMinutes.Select(m => TimeSpan.FromMinutes(m)).ToList(), weather.Input, CompressedGas: forecast.CompressedGas);
             var result = model.Forecast(input);
             var inputsJson = JsonSerializer.Serialize(new
             {
-                model = DbEnum.Text(forecast.Model), substance = result.Substance.Id, releasedMassKilograms = forecast.ReleasedMassKilograms,
+                model = DbEnum.Text(forecast.Model), substance = result.Substance.Id, releasedMassKilograms = mass, massFromStock = forecast.MassFromStock,
                 source = new[] { forecast.Source.X, forecast.Source.Y }, horizonsMinutes = forecast.HorizonsMinutes, compressedGas = forecast.CompressedGas,
                 weather = weather.Input, stationId = weather.StationId, tables = result.TablesVersion,
             }, ForecastDb.Json);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputsJson)));
             if (forecast.Version > 0 && forecast.InputsHash == hash && forecast.State == ForecastState.Succeeded)
             {
+                await UnitOfWork.RunAsync(db, origin, w => ForecastDb.SeenAsync(w, id, seen, ct), ct);
                 return $"forecast {id}: inputs unchanged ({hash[..12]}), version {forecast.Version} stands";
             }
 
@@ -56,20 +68,28 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
             }
 
             var assumptions = weather.Notes.Concat(result.Assumptions).ToList();
+            if (forecast.MassFromStock)
+            {
+                assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"released mass: the object's whole declared stock of {result.Substance.Id}, {mass / 1000:0.###} t"));
+            }
+
             var warnings = result.Warnings.Select(w => new ForecastWarning(w.Code, w.Message)).ToList();
-            var version = await UnitOfWork.RunAsync(db, origin, w => WriteAsync(w, forecast, result, weather.StationId, inputsJson, hash, assumptions, warnings, ct), ct);
+            var version = await UnitOfWork.RunAsync(db, origin, w => WriteAsync(w, forecast, result, weather.StationId, inputsJson, hash, assumptions, warnings,
+                seen, reason, ct), ct);
             return version is { } v ? $"forecast {id} version {v} ({hash[..12]})" : $"forecast {id} was cancelled";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The unit that wrote zones (if it began) rolled back whole: a failed computation leaves the last good version as it was.
             await UnitOfWork.RunAsync(db, origin, async w =>
             {
                 var locked = await ForecastDb.LockAsync(w, id, ct);
                 if (locked.State != ForecastState.Cancelled)
                 {
                     await ForecastDb.SetStateAsync(w, id, ForecastState.Failed, locked.Progress, ex.Message, ct);
-                    w.Add(new NewEvent("FORECAST_FAILED", "Forecast", id.ToString(), new { forecastId = id, incidentId = locked.IncidentId, error = ex.Message },
-                        locked.Source, locked.TerritoryKato));
+                    await ForecastDb.SeenAsync(w, id, seen, ct);
+                    w.Add(new NewEvent("FORECAST_FAILED", "Forecast", id.ToString(), new { forecastId = id, incidentId = locked.IncidentId, version = locked.Version,
+                        error = ex.Message }, locked.Source, locked.TerritoryKato));
                 }
             }, ct);
             throw;
@@ -89,7 +109,7 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
         }, ct);
 
     private async Task<int?> WriteAsync(UnitOfWork w, Forecast forecast, ChemicalReleaseForecast result, Guid? station, string inputsJson, string hash,
-        IReadOnlyList<string> assumptions, IReadOnlyList<ForecastWarning> warnings, CancellationToken ct)
+        IReadOnlyList<string> assumptions, IReadOnlyList<ForecastWarning> warnings, string? seen, ComputationReason reason, CancellationToken ct)
     {
         // Lock order: the geofence lock (zone writers' advisory lock), the forecast row, then its zones in id order.
         await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
@@ -148,11 +168,15 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
             });
         }
 
-        var version = await ForecastDb.ComputedAsync(w, forecast.Id, station, inputsJson, hash, assumptions, warnings, ct);
+        var version = await ForecastDb.ComputedAsync(w, forecast.Id, station, inputsJson, hash, assumptions, warnings, seen, reason, ct);
         w.Add(new NewEvent("FORECAST_COMPUTED", "Forecast", forecast.Id.ToString(), new
         {
-            forecastId = forecast.Id, incidentId = forecast.IncidentId, version, inputsHash = hash, stationId = station, horizons = summary,
+            forecastId = forecast.Id, incidentId = forecast.IncidentId, version, reason = DbEnum.Text(reason), inputsHash = hash, stationId = station,
+            horizons = summary,
         }, forecast.Source, forecast.TerritoryKato));
         return version;
     }
 }
+
+/// <summary>Inputs a computation cannot work with (the object's stock gone, …): the forecast is FAILED with this message.</summary>
+internal sealed class ForecastInputException(string message) : Exception(message);

@@ -13,7 +13,7 @@ internal static class ForecastSql
     public const string Columns = """
         f.id, f.model, f.state, f.progress, f.dangerous_object_id, f.incident_id, f.source, f.territory_kato, f.substance, f.released_mass_kg,
         f.horizons_minutes, f.weather::text, f.compressed_gas, f.station_id, f.inputs::text, f.inputs_hash, f.version, f.assumptions, f.warnings::text,
-        f.error, f.created_by, f.created_at, f.started_at, f.finished_at
+        f.error, f.created_by, f.created_at, f.started_at, f.finished_at, f.mass_from_stock
         """;
 
     public const string ById = $"SELECT {Columns} FROM forecasts f WHERE f.id = ANY($1)";
@@ -22,8 +22,8 @@ internal static class ForecastSql
 
     public const string Insert = """
         INSERT INTO forecasts (model, dangerous_object_id, incident_id, source, territory_kato, substance, released_mass_kg, horizons_minutes, weather,
-                               compressed_gas, created_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
+                               compressed_gas, created_by, mass_from_stock)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
         RETURNING id
         """;
 
@@ -36,10 +36,27 @@ internal static class ForecastSql
 
     public const string Computed = """
         UPDATE forecasts SET state = 'SUCCEEDED', progress = 1, error = NULL, version = version + 1, station_id = $2, inputs = $3::jsonb, inputs_hash = $4,
-            assumptions = $5, warnings = $6::jsonb, updated_at = clock_timestamp(), finished_at = clock_timestamp()
+            assumptions = $5, warnings = $6::jsonb, weather_seen = $7, updated_at = clock_timestamp(), finished_at = clock_timestamp()
         WHERE id = $1
         RETURNING version
         """;
+
+    public const string InsertVersion = """
+        INSERT INTO forecast_versions (forecast_id, version, reason, inputs, inputs_hash, station_id) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+        """;
+
+    public const string VersionsByForecast = """
+        SELECT forecast_id, version, reason, inputs::text, inputs_hash, station_id, computed_at
+        FROM forecast_versions WHERE forecast_id = ANY($1) ORDER BY forecast_id, version
+        """;
+
+    /// <summary>A computation takes the pending request and notes when it reads its inputs (what a later edit is compared with).</summary>
+    public const string TakeRequest = """
+        UPDATE forecasts SET recompute_requested_at = NULL, evaluated_at = clock_timestamp() WHERE id = $1 AND state <> 'CANCELLED'
+        """;
+
+    /// <summary>What the computation saw of the weather, kept when the result stands or the computation failed.</summary>
+    public const string Seen = "UPDATE forecasts SET weather_seen = $2 WHERE id = $1";
 
     public const string HorizonsByForecast = """
         SELECT forecast_id, minutes, zone_id, zone_version, depth_m, table_depth_m, transport_cap_m, possible_area_m2, actual_area_m2, warnings::text,
@@ -64,8 +81,8 @@ internal static class ForecastSql
     /// <summary>
     /// The nearest meteorological station within $2 metres with a fresh wind or temperature reading ($3: how old a reading may be).
     /// </summary>
-    public const string NearestMeteo = """
-        SELECT s.id, s.code, ST_Distance(s.geom::geography, $1::geography), ws.value, ws.observed_at, t.value, t.observed_at
+    public const string NearestMeteo = $"""
+        SELECT s.id, s.code, ST_Distance(s.geom::geography, $1::geography), ws.value, ws.observed_at, t.value, t.observed_at, {ForecastWatchSql.WeatherSeen}
         FROM monitoring_stations s
         LEFT JOIN station_latest ws ON ws.station_id = s.id AND ws.parameter = 'WIND_SPEED' AND ws.observed_at > clock_timestamp() - $3::interval
         LEFT JOIN station_latest t ON t.station_id = s.id AND t.parameter = 'AIR_TEMPERATURE' AND t.observed_at > clock_timestamp() - $3::interval

@@ -6,7 +6,8 @@ using Npgsql;
 namespace Dispatch.Gis.Forecasts;
 
 /// <summary>The weather a computation runs with, where each value came from, and the station it read (if any).</summary>
-internal sealed record ResolvedWeather(WeatherInput Input, Guid? StationId, IReadOnlyList<string> Notes);
+/// <param name="Seen">The nearest fresh station and its readings' times as the input watcher compares them (null: no station read).</param>
+internal sealed record ResolvedWeather(WeatherInput Input, Guid? StationId, IReadOnlyList<string> Notes, string? Seen = null);
 
 /// <summary>
 /// Fills in the weather a caller did not give from the nearest meteorological station's fresh readings (WIND_SPEED and
@@ -39,7 +40,7 @@ internal static class ForecastWeatherSource
 
         var rows = await Db.ReadAllAsync(db, ForecastSql.NearestMeteo, r => (Id: r.GetGuid(0), Code: r.GetString(1), Distance: r.GetDouble(2),
                 Wind: r.IsDBNull(3) ? (double?)null : r.GetDouble(3), WindAt: r.IsDBNull(4) ? (DateTime?)null : r.GetDateTime(4),
-                Temperature: r.IsDBNull(5) ? (double?)null : r.GetDouble(5), TemperatureAt: r.IsDBNull(6) ? (DateTime?)null : r.GetDateTime(6)), ct,
+                Temperature: r.IsDBNull(5) ? (double?)null : r.GetDouble(5), TemperatureAt: r.IsDBNull(6) ? (DateTime?)null : r.GetDateTime(6), Seen: r.GetString(7)), ct,
             new NpgsqlParameter { Value = forecast.Source }, new NpgsqlParameter { Value = MaxStationDistanceMeters },
             new NpgsqlParameter { Value = MaxReadingAge });
         if (rows is not [var station])
@@ -72,6 +73,6 @@ internal static class ForecastWeatherSource
             notes.Add($"station {station.Code} reports no wind direction");
         }
 
-        return new ResolvedWeather(input, used ? station.Id : null, notes);
+        return new ResolvedWeather(input, used ? station.Id : null, notes, station.Seen);
     }
 }

@@ -49,7 +49,7 @@ internal static class DispatchApp
         builder.Services.AddDispatchMonitoring(builder.Configuration);
         builder.Services.AddDispatchPublicWarnings();
         builder.Services.AddDispatchAlerts(builder.Configuration);
-        builder.Services.AddDispatchForecasts();
+        builder.Services.AddDispatchForecasts(builder.Configuration);
 
         var app = builder.Build();
         // The host's own logger, not the static bootstrap one, so configured levels apply to request logs too.
