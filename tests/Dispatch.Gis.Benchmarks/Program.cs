@@ -26,6 +26,10 @@ using Npgsql;
 // Issue-12 scenario (standing alert subscriptions), DISPATCH_BENCH_DB a migrated database as owner, the service NOT running on it:
 //   ... -- URL alerts 500 10000 20                 events, standing subscriptions, ms between events: commit→inbox latency of the
 //                                                 matcher's SQL (GiST join) run here as the service runs it
+// Issue-11 scenario (forecast jobs), against a service with its scheduler; DISPATCH_BENCH_TOKEN a nationwide ADMIN token (the
+// meteo station and its feed), DISPATCH_BENCH_OFFICER_TOKEN a nationwide DUTY_OFFICER_112 token (forecasts, readings):
+//   ... -- URL forecasts 40 100                    single forecasts timed one at a time, live forecasts recomputed after one
+//                                                 wind reading at the station they all read
 // CPU figures come from /proc (Linux); the service, PostgreSQL and this tool share the machine's cores.
 var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
@@ -106,6 +110,23 @@ if (scenarioName == "alerts")
     await using var db = builder.Build();
     var gapMs = int.Parse(args.ElementAtOrDefault(4) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
     await AlertMatching.RunAsync(db, subscriptions: concurrency, events: requests, TimeSpan.FromMilliseconds(gapMs));
+    return;
+}
+
+if (scenarioName == "forecasts")
+{
+    // Here `requests` is the number of single forecasts timed and the fourth argument the number of live forecasts.
+    HttpClient Bearer(string variable)
+    {
+        var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"set {variable} (the token command prints one)"));
+        return client;
+    }
+
+    using var officer = Bearer("DISPATCH_BENCH_OFFICER_TOKEN");
+    using var admin = Bearer("DISPATCH_BENCH_TOKEN");
+    await ForecastBench.RunAsync(officer, admin, singles: requests, live: concurrency);
     return;
 }
 
