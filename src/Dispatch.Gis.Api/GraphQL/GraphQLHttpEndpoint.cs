@@ -56,6 +56,13 @@ internal sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGrap
                 GraphQLRequestExecutor.RequestError(ErrorCodes.BadUserInput, $"the request is not a GraphQL request: {ex.Message}"), ct);
             return;
         }
+        catch (ArgumentException)
+        {
+            // GraphQL.NET's reader of variables builds a dictionary: an object that repeats a key throws here.
+            await WriteAsync(http, mediaType, StatusCodes.Status400BadRequest,
+                GraphQLRequestExecutor.RequestError(ErrorCodes.BadUserInput, "the request is not a GraphQL request: a JSON object repeats a key"), ct);
+            return;
+        }
 
         // A token that fails validation must not quietly become an anonymous request.
         if (http.Request.Headers.Authorization.Count > 0 && http.User.Identity?.IsAuthenticated != true)

@@ -229,8 +229,9 @@ internal sealed class GraphQLWebSocketSession(
         {
             request = serializer.Deserialize<GraphQLRequest>(payload.GetRawText())!;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
         {
+            // ArgumentException: an object of the variables that repeats a key.
             await CloseAsync(4400, "Invalid message received: subscribe payload is not a GraphQL request");
             return;
         }
