@@ -37,6 +37,12 @@ internal static class Fanout
         await Task.Delay(1000);
 
         using var http = new HttpClient { BaseAddress = baseUrl };
+        // Mutations need a token (DUTY_OFFICER_112 with Mangystau, 470000000, in its territories); run-suite.sh mints one.
+        if (Environment.GetEnvironmentVariable("DISPATCH_BENCH_TOKEN") is { Length: > 0 } token)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         for (var n = 0; n < changes; n++)
         {
             var regime = n % 2 == 0 ? "HIGH_READINESS" : "DAILY";

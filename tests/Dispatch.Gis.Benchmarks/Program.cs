@@ -38,6 +38,48 @@ var concurrencies = (args.ElementAtOrDefault(3) ?? scenarioName switch { "seed" 
     .Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 var concurrency = concurrencies[0];
 
+if (scenarioName is "suite" or "growth")
+{
+    // Issue 14 (run-suite.sh starts everything): here `requests` is the seconds per measured run, the fourth argument the client counts.
+    var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")
+        ?? throw new InvalidOperationException("set DISPATCH_BENCH_DB to the benchmark database's owner connection string");
+    var builder = new NpgsqlDataSourceBuilder(connectionString);
+    builder.UseNetTopologySuite();
+    await using var db = builder.Build();
+    CpuMeter.UseDatabase(connectionString);
+    using var service = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(1) };
+    var peerUrl = Environment.GetEnvironmentVariable("DISPATCH_BENCH_POSTGRAPHILE");
+    using var peer = string.IsNullOrEmpty(peerUrl) ? null : new HttpClient { BaseAddress = new Uri(peerUrl), Timeout = TimeSpan.FromMinutes(1) };
+    int? Pid(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : null;
+    var label = Environment.GetEnvironmentVariable("DISPATCH_BENCH_LABEL") ?? scenarioName;
+    var results = Environment.GetEnvironmentVariable("DISPATCH_BENCH_RESULTS") ?? ".";
+    var servicePid = CpuMeter.FindServer(baseUrl);
+    var setup = new SuiteSetup(service, servicePid, peer, Pid("DISPATCH_BENCH_POSTGRAPHILE_PID"), db, connectionString, TimeSpan.FromSeconds(requests),
+        concurrencies, results, label, Peers: scenarioName == "suite");
+    var rows = await Suite.RunAsync(setup, growth: scenarioName == "growth");
+    var rss = servicePid is { } sp ? Rss(sp) : "unknown";
+    var units = (long)(await db.CreateCommand("SELECT count(*) FROM response_units").ExecuteScalarAsync())!;
+    var zoneCount = (long)(await db.CreateCommand("SELECT count(*) FROM emergency_zones WHERE status = 'ACTIVE'").ExecuteScalarAsync())!;
+    var heading = $"### {label}: {units:N0} units, {zoneCount:N0} active zones, {requests} s per run; service RSS after the runs {rss}; " +
+                  $"{Environment.ProcessorCount} cores shared by everything (load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]})";
+    var markdown = SuiteReport.Markdown(rows, heading);
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    Directory.CreateDirectory(results);
+    await File.WriteAllTextAsync(Path.Combine(results, $"{label}.md"), markdown);
+    await File.WriteAllTextAsync(Path.Combine(results, $"{label}.svg"),
+        SuiteReport.Svg(rows, $"{label}: {units:N0} units, {zoneCount:N0} zones, 2 cores shared (service, PostgreSQL, peers, load generator)"));
+    Console.WriteLine($"wrote {Path.Combine(results, label)}.md and .svg");
+    return;
+
+    static string Rss(int pid)
+    {
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        string Line(string key) => status.FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        return $"{Line("VmRSS")} (peak {Line("VmHWM")})";
+    }
+}
+
 if (scenarioName is "seed" or "spatial" or "ingest" or "tiles")
 {
     var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")

@@ -15,7 +15,7 @@ internal static class TilesVsRaw
     private static readonly (double Lon, double Lat)[] Centres =
         [(76.912, 43.252), (71.446, 51.180), (69.600, 42.310), (57.207, 50.280), (73.102, 49.802), (65.509, 44.853), (51.884, 47.105), (82.606, 49.971)];
 
-    private static readonly TileSettings Settings = new(4096, 64, 10_000, TimeSpan.FromMinutes(5));
+    internal static readonly TileSettings Settings = new(4096, 64, 10_000, TimeSpan.FromMinutes(5));
 
     public static async Task RunAsync(HttpClient http, NpgsqlDataSource db, int? serverPid, int requests, int[] concurrencies)
     {
@@ -57,7 +57,7 @@ internal static class TilesVsRaw
     }
 
     /// <summary>For each city, zoom and layer: the tile holding the centre and its eight neighbours.</summary>
-    private static TileRequest[] Tiles()
+    internal static TileRequest[] Tiles()
     {
         var list = new List<TileRequest>();
         for (var z = 8; z <= 14; z++)
@@ -85,9 +85,9 @@ internal static class TilesVsRaw
         return [.. list.OrderBy(t => (t.X * 7919 + t.Y * 104729 + t.Z * 31 + t.Layer.Name.Length) % 1009)];
     }
 
-    private static string Path(TileRequest t) => $"/tiles/{t.Layer.Name}/{t.Z}/{t.X}/{t.Y}.mvt";
+    internal static string Path(TileRequest t) => $"/tiles/{t.Layer.Name}/{t.Z}/{t.X}/{t.Y}.mvt";
 
-    private static async Task<bool> RawAsync(NpgsqlDataSource db, TileRequest tile)
+    internal static async Task<bool> RawAsync(NpgsqlDataSource db, TileRequest tile)
     {
         var (sql, parameters) = TileSql.Tile(tile, Settings);
         await using var cmd = db.CreateCommand(sql);
