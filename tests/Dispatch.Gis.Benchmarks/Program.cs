@@ -30,8 +30,15 @@ using Npgsql;
 // meteo station and its feed), DISPATCH_BENCH_OFFICER_TOKEN a nationwide DUTY_OFFICER_112 token (forecasts, readings):
 //   ... -- URL forecasts 40 100                    single forecasts timed one at a time, live forecasts recomputed after one
 //                                                 wind reading at the station they all read
+//   ... -- URL[,URL2] alerts-fanout 200 10000 50   events, standing subscriptions = WebSockets (each with standingAlerts of its
+//                                                 subscription and the live alerts(area:) over the same square), ms between events;
+//                                                 DISPATCH_BENCH_DB the service's own database as owner (events are committed into it
+//                                                 here, the instances pick them up by LISTEN). tests/Dispatch.Gis.Benchmarks/alert-fanout.sh
+//                                                 makes the database, starts one or two instances and runs it.
 // CPU figures come from /proc (Linux); the service, PostgreSQL and this tool share the machine's cores.
-var baseUrl = new Uri(args.ElementAtOrDefault(0) ?? "http://localhost:5080");
+// The first argument may list several instances of one service, comma-separated (alerts-fanout spreads its sockets over them).
+var instances = (args.ElementAtOrDefault(0) ?? "http://localhost:5080").Split(',').Select(u => new Uri(u)).ToArray();
+var baseUrl = instances[0];
 var scenarioName = args.ElementAtOrDefault(1) ?? "all";
 var requests = int.Parse(args.ElementAtOrDefault(2) ?? (scenarioName == "seed" ? "100000" : "2000"), System.Globalization.CultureInfo.InvariantCulture);
 var concurrencies = (args.ElementAtOrDefault(3) ?? scenarioName switch { "seed" => "10000", "ingest" => "1,2,4", _ => "8" })
@@ -169,6 +176,18 @@ if (scenarioName == "forecasts")
     using var officer = Bearer("DISPATCH_BENCH_OFFICER_TOKEN");
     using var admin = Bearer("DISPATCH_BENCH_TOKEN");
     await ForecastBench.RunAsync(officer, admin, singles: requests, live: concurrency);
+    return;
+}
+
+if (scenarioName == "alerts-fanout")
+{
+    var connectionString = Environment.GetEnvironmentVariable("DISPATCH_BENCH_DB")
+        ?? throw new InvalidOperationException("set DISPATCH_BENCH_DB to the service's database as its owner");
+    var builder = new NpgsqlDataSourceBuilder(connectionString);
+    builder.UseNetTopologySuite();
+    await using var db = builder.Build();
+    var gapMs = int.Parse(args.ElementAtOrDefault(4) ?? "50", System.Globalization.CultureInfo.InvariantCulture);
+    await AlertFanout.RunAsync(instances, db, sockets: concurrency, events: requests, TimeSpan.FromMilliseconds(gapMs));
     return;
 }
 
