@@ -45,7 +45,20 @@ public sealed class MonitoringClusterTests
             await Task.Delay(TimeSpan.FromSeconds(8));
             await client.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = "CLUSTER-FEED", name = "cluster", format = "CSV",
                 url = simulator.FeedUrl(path), intervalSeconds = 1, silenceSeconds = 60, enabled = false } });
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            // A poll that fired just before the feed was disabled may still be on its way on a loaded machine: wait until
+            // the ledger stops growing, so both sides are counted after the last firing.
+            var settledRuns = -1L;
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                var now = (await ReadAsync(owner, "SELECT count(*) FROM job_runs WHERE job = 'poll-feed:CLUSTER-FEED' AND ended_at IS NOT NULL", r => r.GetInt64(0)))[0];
+                if (now == settledRuns)
+                {
+                    break;
+                }
+
+                settledRuns = now;
+            }
 
             var served = simulator.Requests(path);
             var runs = await ReadAsync(owner, "SELECT scheduled_for, instance, outcome FROM job_runs WHERE job = 'poll-feed:CLUSTER-FEED' ORDER BY id",
