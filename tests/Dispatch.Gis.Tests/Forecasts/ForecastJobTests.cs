@@ -237,27 +237,9 @@ public sealed class ForecastJobTests(ApiFixture api)
         return (reader.GetString(0), [reader.GetDouble(1), reader.GetDouble(2)]);
     }
 
-    private async Task<(string Station, string Feed)> MeteoStationAsync(double[] at)
-    {
-        using var admin = api.Client(api.Tokens.Issue("forecast-admin", Dispatch.Gis.Auth.Role.Admin, ["*"], "Forecast Admin"));
-        var (station, feed) = (Seed.Unique("FC-METEO").ToUpperInvariant(), Seed.Unique("FC-FEED").ToUpperInvariant());
-        await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new { i = new { code = station, name = "forecast meteo", @operator = "test",
-            kind = "METEO_STATION", location = Seed.Point(at[0] + 0.01, at[1]), parameters = new[] { "WIND_SPEED", "AIR_TEMPERATURE" } } });
-        await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = feed, name = "forecast meteo", format = "PUSH",
-            silenceSeconds = 86400, territory = Seed.AlmatyCity } });
-        return (station, feed);
-    }
+    private Task<(string Station, string Feed)> MeteoStationAsync(double[] at) => MeteoReadings.StationAsync(api, at, 0.01, "FC");
 
-    private Task<JsonNode> ObserveAsync(string feed, string station, double wind, int minutes) =>
-        api.GraphQL.QueryAsync("mutation ($f: String!, $o: [ObservationInput!]!) { reportObservations(feed: $f, observations: $o) { stored } }", new
-        {
-            f = feed,
-            o = new object[]
-            {
-                new { station, parameter = "WIND_SPEED", observedAt = DateTime.UtcNow.AddMinutes(minutes).ToString("O"), value = wind, unit = "m/s" },
-                new { station, parameter = "AIR_TEMPERATURE", observedAt = DateTime.UtcNow.AddMinutes(minutes).ToString("O"), value = 15.0, unit = "°C" },
-            },
-        });
+    private Task<JsonNode> ObserveAsync(string feed, string station, double wind, int minutes) => MeteoReadings.ObserveAsync(api, feed, station, wind, minutes);
 
     private static List<string> Ids(JsonNode list, string field) => list.AsArray().Select(n => n![field]!.ToString()).ToList();
 
