@@ -1,3 +1,4 @@
+using static Dispatch.Gis.Benchmarks.BenchGraphQL;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -135,20 +136,5 @@ internal static class ForecastBench
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-    }
-
-    private static object Point(double lon, double lat) => new { type = "Point", coordinates = new[] { lon, lat } };
-
-    private static async Task<JsonElement> GraphQLAsync(HttpClient http, string query, object? variables = null)
-    {
-        using var response = await http.PostAsJsonAsync("/graphql", new { query, variables });
-        var body = await response.Content.ReadAsStringAsync();
-        using var json = JsonDocument.Parse(body);
-        if (json.RootElement.TryGetProperty("errors", out var errors))
-        {
-            throw new InvalidOperationException($"GraphQL errors: {errors}");
-        }
-
-        return json.RootElement.GetProperty("data").Clone();
     }
 }

@@ -1,3 +1,4 @@
+using static Dispatch.Gis.Benchmarks.BenchGraphQL;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -184,21 +185,6 @@ internal static class MonitoringBench
         var sorted = values.Order().ToArray();
         double P(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
         return string.Create(Invariant, $"{what}: n={sorted.Length} p50={P(0.5):F0} ms p95={P(0.95):F0} ms p99={P(0.99):F0} ms max={P(1):F0} ms");
-    }
-
-    private static object Point(double lon, double lat) => new { type = "Point", coordinates = new[] { lon, lat } };
-
-    private static async Task<JsonElement> GraphQLAsync(HttpClient http, string query, object? variables = null)
-    {
-        using var response = await http.PostAsJsonAsync("/graphql", new { query, variables });
-        var body = await response.Content.ReadAsStringAsync();
-        using var json = JsonDocument.Parse(body);
-        if (json.RootElement.TryGetProperty("errors", out var errors))
-        {
-            throw new InvalidOperationException($"GraphQL errors: {errors}");
-        }
-
-        return json.RootElement.GetProperty("data").Clone();
     }
 
     private static async Task<JsonElement> WaitForRunsAsync(HttpClient http, string feed, int count)
