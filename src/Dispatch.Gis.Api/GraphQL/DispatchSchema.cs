@@ -43,15 +43,15 @@ internal sealed class QueryType : ObjectGraphType
 {
     public QueryType(IServiceProvider services, NpgsqlDataSource db, TerritoryLoaders territoryLoaders, IOptions<PagingOptions> paging,
         SpatialArguments spatial, ServiceLoaders serviceLoaders, UnitLoaders units, DangerousObjectLoaders objects, ZoneLoaders zones, CallerQuotas quotas,
-        ILogger<QueryType> logger)
+        Storage.ReadRouting reads, ILogger<QueryType> logger)
     {
         Name = "Query";
         TerritoryQueries.AddTo(this, db, territoryLoaders, paging, spatial);
         SettlementQueries.AddTo(this, db, spatial, paging);
         ServiceQueries.AddTo(this, db, serviceLoaders, paging);
-        UnitQueries.AddTo(this, db, units, spatial, paging);
+        UnitQueries.AddTo(this, reads, units, spatial, paging);
         DangerousObjectQueries.AddTo(this, db, objects, spatial, paging);
-        ZoneQueries.AddTo(this, db, zones, spatial, paging);
+        ZoneQueries.AddTo(this, reads, zones, spatial, paging);
         ActivatorUtilities.CreateInstance<IncidentQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<DeploymentQueries>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<SituationQueries>(services).AddTo(this);

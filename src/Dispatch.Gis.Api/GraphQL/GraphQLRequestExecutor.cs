@@ -18,7 +18,7 @@ internal enum GraphQLTransport
 
 /// <summary>The one path every transport runs a request through: size limit, transport rules, timeout.</summary>
 internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> executer, IOptions<GraphQLLimits> limits, IOptions<AuthOptions> auth,
-    InternalErrors internalErrors, RefusedMutations refused)
+    InternalErrors internalErrors, RefusedMutations refused, Storage.ReadRouting reads)
 {
     public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
         ClaimsPrincipal? user, string? clientAddress, string traceId, CancellationToken ct)
@@ -75,6 +75,11 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             MaxParallelExecutionCount = limits.Value.MaxParallelResolvers,
         });
         VariableArguments.NameArguments(result, context);
+        if (result.Executed && result.Operation?.Operation == OperationType.Mutation)
+        {
+            reads.Wrote(caller);
+        }
+
         if (!result.Executed && result.Errors is { Count: > 0 } errors)
         {
             await refused.AuditAsync(request, caller, clientAddress, traceId, DispatchErrorInfoProvider.Classify(errors[0]).Code, CancellationToken.None);

@@ -4,6 +4,7 @@ using Dispatch.Gis.Auth;
 using Dispatch.Gis.Geo;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Http;
+using Dispatch.Gis.Storage;
 using Dispatch.Gis.Tiles;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -69,7 +70,7 @@ internal static class OgcEndpoints
         return app;
     }
 
-    private static async Task<IResult> ItemsAsync(string collectionId, HttpContext http, NpgsqlDataSource db, IOptions<AuthOptions> auth,
+    private static async Task<IResult> ItemsAsync(string collectionId, HttpContext http, ReadRouting reads, IOptions<AuthOptions> auth,
         IOptions<PagingOptions> paging)
     {
         if (OgcCollections.Find(collectionId) is not { } c)
@@ -109,7 +110,7 @@ internal static class OgcEndpoints
             return Bad(ex.Message);
         }
 
-        var page = await OgcDb.ItemsAsync(db, query, http.RequestAborted);
+        var page = await OgcDb.ItemsAsync(reads.For(caller!), query, http.RequestAborted);
         var links = new List<object>
         {
             Link(http, http.Request.Path + http.Request.QueryString, "self", GeoJsonType, "this page"),
@@ -126,7 +127,7 @@ internal static class OgcEndpoints
         return Results.Bytes(OgcJson.FeatureCollection(page.Features, page.NumberMatched, links), GeoJsonType);
     }
 
-    private static async Task<IResult> ItemAsync(string collectionId, string featureId, HttpContext http, NpgsqlDataSource db, IOptions<AuthOptions> auth)
+    private static async Task<IResult> ItemAsync(string collectionId, string featureId, HttpContext http, ReadRouting reads, IOptions<AuthOptions> auth)
     {
         if (OgcCollections.Find(collectionId) is not { } c)
         {
@@ -145,7 +146,7 @@ internal static class OgcEndpoints
         }
 
         // Outside the token's territories a feature is as good as absent.
-        var feature = OgcSql.Key(c, featureId) is { } key ? await OgcDb.ItemAsync(db, c, caller!.Scope, key, http.RequestAborted) : null;
+        var feature = OgcSql.Key(c, featureId) is { } key ? await OgcDb.ItemAsync(reads.For(caller!), c, caller!.Scope, key, http.RequestAborted) : null;
         if (feature is null)
         {
             return HttpCaller.Problem(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"no feature '{featureId}' in {c.Id}");

@@ -9,6 +9,9 @@ internal static class DatabaseSetup
     /// <summary>The database owner, for migrations only; the service itself runs as a member of dispatch_app.</summary>
     public const string OwnerConnectionStringName = "DispatchOwner";
 
+    /// <summary>A streaming replica for lag-tolerant reads (<see cref="ReadRouting"/>); unset: every read on the primary.</summary>
+    public const string ReadConnectionStringName = "DispatchRead";
+
     public const string MaxPoolSizeKey = "Dispatch:Database:MaxPoolSize";
 
     /// <summary>
@@ -75,6 +78,16 @@ internal static class DatabaseSetup
             ? new OwnerDataSource(sp.GetRequiredService<NpgsqlDataSource>(), Owned: false)
             : new OwnerDataSource(NpgsqlDataSource.Create(WithPoolCeiling(ownerConnectionString, OwnerMaxPoolSize)), Owned: true));
         services.AddSingleton<Migrator>();
+        var readConnectionString = configuration.GetConnectionString(ReadConnectionStringName);
+        services.AddSingleton(_ => new ReadReplica(string.IsNullOrWhiteSpace(readConnectionString) ? null
+            : new NpgsqlDataSourceBuilder(WithAutoPrepare(WithPoolCeiling(readConnectionString, configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize)),
+                configuration.GetValue(MaxAutoPrepareKey, DefaultMaxAutoPrepare))).UseNetTopologySuite().Build()));
+        services.AddOptions<ReadRoutingOptions>().BindConfiguration(ReadRoutingOptions.Section)
+            .Validate(o => o.MaxLag > TimeSpan.Zero && o.CheckInterval > TimeSpan.Zero && o.CheckInterval <= o.MaxLag && o.ReadYourWritesWindow >= TimeSpan.Zero,
+                "Dispatch:Database:Read: MaxLag and CheckInterval must be positive, CheckInterval at most MaxLag")
+            .ValidateOnStart();
+        services.AddSingleton<ReadRouting>();
+        services.AddHostedService<ReplicaLagMonitor>();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         return services;

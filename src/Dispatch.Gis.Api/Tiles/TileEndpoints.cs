@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Http;
+using Dispatch.Gis.Storage;
 using Dispatch.Gis.Units;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -37,7 +38,7 @@ internal static class TileEndpoints
         return app;
     }
 
-    private static async Task<IResult> TileAsync(string layer, string z, string x, string y, HttpContext http, NpgsqlDataSource db,
+    private static async Task<IResult> TileAsync(string layer, string z, string x, string y, HttpContext http, ReadRouting reads,
         IOptions<AuthOptions> auth, IOptions<TileOptions> tiles, IOptions<UnitOptions> units)
     {
         if (TileLayers.Find(layer) is not { } tileLayer)
@@ -65,6 +66,8 @@ internal static class TileEndpoints
             return refusal;
         }
 
+        // The fingerprint and the tile come from the same source, so an ETag always names the bytes it was sent with.
+        var db = reads.For(caller!);
         var request = new TileRequest(tileLayer, zoom, column, row, caller!.Scope);
         var settings = Settings(tiles.Value, units.Value);
         var ct = http.RequestAborted;

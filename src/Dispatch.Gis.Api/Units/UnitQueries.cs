@@ -4,7 +4,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
-using Npgsql;
+using Dispatch.Gis.Storage;
 
 namespace Dispatch.Gis.Units;
 
@@ -12,7 +12,7 @@ internal static class UnitQueries
 {
     public const int MaxNearest = 100;
 
-    public static void AddTo(ObjectGraphType root, NpgsqlDataSource db, UnitLoaders loaders, SpatialArguments spatial, IOptions<PagingOptions> paging)
+    public static void AddTo(ObjectGraphType root, ReadRouting reads, UnitLoaders loaders, SpatialArguments spatial, IOptions<PagingOptions> paging)
     {
         var units = root.Field<NonNullGraphType<UnitConnectionGraphType>>("units")
             .Description("Response units, filtered by space, profile, status and service.");
@@ -25,7 +25,7 @@ internal static class UnitQueries
             .Argument<IntGraphType>("first")
             .Argument<StringGraphType>("after")
             .AllowRoles(AccessRules.Readers)
-            .ResolveAsync(async ctx => await UnitDb.ListAsync(db, await FilterAsync(ctx, spatial, paging.Value), ctx.CancellationToken));
+            .ResolveAsync(async ctx => await UnitDb.ListAsync(reads.For(ctx.Caller()), await FilterAsync(ctx, spatial, paging.Value), ctx.CancellationToken));
 
         root.Field<UnitGraphType>("unit")
             .Argument<NonNullGraphType<IdGraphType>>("id")
@@ -59,6 +59,7 @@ internal static class UnitQueries
                 var point = await spatial.PointAsync(ctx.GetArgument<Geometry>("point"), ctx.GetArgument<int?>("crs") ?? GeoJson.Wgs84, "point", ctx.CancellationToken);
                 var filter = new UnitFilter(ctx.Caller().Scope, SpatialFilter.None, ctx.GetArgument<UnitProfile?>("profile"), ctx.GetArgument<UnitStatus?>("status"),
                     ctx.GetOptionalId("service"), new Paging(first, null), Fields: LookAhead.RowFields(ctx));
+                var db = reads.For(ctx.Caller());
                 var nodes = await UnitDb.NearestAsync(db, filter, point, first, max, ctx.CancellationToken);
                 var counted = max is { } radius ? filter with { Spatial = new SpatialFilter(null, new WithinFilter(point, radius), null) } : filter;
                 var (countSql, countParameters) = UnitSql.Count(counted);

@@ -35,7 +35,7 @@ internal sealed class PrivatePostgis : IAsyncDisposable
         }
 
         await AsOwnerAsync("initdb", "-D", pg.Data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8");
-        await AsOwnerAsync("sh", "-c", $"printf 'host all postgres 127.0.0.1/32 trust\\nhost all all 127.0.0.1/32 scram-sha-256\\n' > '{pg.Data}/pg_hba.conf'");
+        await AsOwnerAsync("sh", "-c", $"printf 'host all postgres 127.0.0.1/32 trust\\nhost replication postgres 127.0.0.1/32 trust\\nhost all all 127.0.0.1/32 scram-sha-256\\n' > '{pg.Data}/pg_hba.conf'");
         await pg.StartServerAsync();
 
         var admin = $"Host=127.0.0.1;Port={pg.Port};Database=postgres;Username=postgres";
@@ -58,6 +58,25 @@ internal sealed class PrivatePostgis : IAsyncDisposable
         }
 
         return pg;
+    }
+
+    /// <summary>
+    /// A streaming replica of this cluster (pg_basebackup -R: a hot standby that follows the primary's WAL), started on
+    /// a port of its own; dispose it before the primary.
+    /// </summary>
+    public async Task<PrivatePostgis> StartReplicaAsync()
+    {
+        var replica = new PrivatePostgis();
+        Directory.CreateDirectory(replica._dir);
+        if (IsRoot)
+        {
+            await RunAsync("chown", "postgres:", replica._dir);
+        }
+
+        await AsOwnerAsync("pg_basebackup", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres",
+            "-D", replica.Data, "-R", "-X", "stream", "-c", "fast");
+        await replica.StartServerAsync();
+        return replica;
     }
 
     /// <summary>pg_ctl restart -m immediate: every backend killed at once, crash recovery on start, as after a power cut.</summary>
