@@ -82,6 +82,14 @@ internal static class PositionIngest
                     latencies.Add(ms);
                 }
 
+                // A proxy in front (run-suite.sh scaleout) answers its own errors in HTML: a failure to count, not a crash.
+                if (!response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) != true)
+                {
+                    Interlocked.Increment(ref failures);
+                    Interlocked.CompareExchange(ref firstError, $"{(int)response.StatusCode} {text[..Math.Min(400, text.Length)]}", null);
+                    continue;
+                }
+
                 using var json = JsonDocument.Parse(text);
                 if (!response.IsSuccessStatusCode || json.RootElement.TryGetProperty("errors", out _))
                 {
