@@ -74,6 +74,7 @@ internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory
 
             done.Add(subscription);
             sent += outcome.Item2;
+            Hosting.DispatchMetrics.WebhookAlertsDelivered(outcome.Item2);
         }
 
         return new JobResult(sent, $"{sent} alert(s) delivered to {done.Count} webhook(s)");

@@ -28,6 +28,8 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
+    public long QueuedEvents => Volatile.Read(ref _subscribers).Sum(s => (long)s.Queue.Reader.Count);
+
     /// <summary>Each current subscriber's buffer, for the tests and the readiness report.</summary>
     public IReadOnlyList<SubscriberBuffer> Buffers => [.. Volatile.Read(ref _subscribers).Select(s => s.Buffer)];
 
@@ -137,6 +139,7 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
 
         public void MarkOverflowed()
         {
+            Hosting.DispatchMetrics.Overflowed();
             Volatile.Write(ref _overflowed, 1);
             Volatile.Read(ref _overflowSignal).TrySetResult();
         }

@@ -167,6 +167,7 @@ internal sealed class EventStream(NpgsqlDataSource db, EventHub hub, EventFilter
     /// <summary>The event's bytes, already reserved, stay counted until the transport has written it (or at once without one).</summary>
     private async Task DeliverAsync(SubscriberBuffer buffer, IObserver<StoredEvent> observer, StoredEvent e, CancellationToken ct)
     {
+        Hosting.DispatchMetrics.Delivered();
         if (flow is null)
         {
             observer.OnNext(e);

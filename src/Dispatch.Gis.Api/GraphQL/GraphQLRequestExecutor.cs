@@ -23,6 +23,23 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
     public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
         ClaimsPrincipal? user, string? clientAddress, string traceId, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await RunAsync(request, transport, services, user, clientAddress, traceId, ct);
+        Hosting.DispatchMetrics.Request(OperationLabel(result), result.Errors is { Count: > 0 } errors ? DispatchErrorInfoProvider.Classify(errors[0]).Code : "ok",
+            System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    /// <summary>"mutation reportPositions": the type and first root field, both from the schema once the document was valid.</summary>
+    private static string OperationLabel(ExecutionResult result) =>
+        !result.Executed || result.Operation is not { } operation ? "(not executed)"
+            : operation.SelectionSet.Selections.OfType<GraphQLField>().FirstOrDefault() is { } field
+                ? $"{operation.Operation.ToString().ToLowerInvariant()} {field.Name.StringValue}"
+                : operation.Operation.ToString().ToLowerInvariant();
+
+    private async Task<ExecutionResult> RunAsync(GraphQLRequest request, GraphQLTransport transport, IServiceProvider services,
+        ClaimsPrincipal? user, string? clientAddress, string traceId, CancellationToken ct)
+    {
         if (string.IsNullOrWhiteSpace(request.Query))
         {
             return RequestError(ErrorCodes.BadUserInput, "the request has no query");

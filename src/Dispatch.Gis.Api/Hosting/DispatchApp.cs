@@ -31,6 +31,7 @@ internal static class DispatchApp
         configure?.Invoke(builder);
 
         builder.AddDispatchLogging();
+        builder.AddDispatchTelemetry();
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section);
         builder.Services.AddDispatchDatabase(builder.Configuration);
         builder.Services.AddDispatchReferenceData();
@@ -62,6 +63,7 @@ internal static class DispatchApp
         app.UseDispatchHttp();
         app.UseAuthentication();
         app.MapDispatchHealth();
+        app.MapDispatchMetrics();
         app.MapDispatchGraphQL();
         app.MapDispatchGraphiQL();
         app.MapDispatchTiles();

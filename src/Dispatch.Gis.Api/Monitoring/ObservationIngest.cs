@@ -28,6 +28,7 @@ internal sealed class ObservationIngest(NpgsqlDataSource db, MonitoringRules rul
 
         var outcome = await UnitOfWork.RunAsync(db, origin,
             w => ObservationDb.IngestAsync(w, feed, payload, run, rules, options.Value, clock.GetUtcNow().UtcDateTime, scope, ct), ct);
+        Hosting.DispatchMetrics.ObservationsIngested(feed.Code, outcome.Stored, outcome.Updated, outcome.Duplicates, outcome.Rejected, outcome.NewestObservedAt);
         if (outcome.Changed)
         {
             try

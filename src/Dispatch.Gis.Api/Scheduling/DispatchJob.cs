@@ -21,21 +21,25 @@ internal abstract class DispatchJob(NpgsqlDataSource db, ILogger logger) : IJob
         var instance = context.Scheduler.SchedulerInstanceId;
         var runId = await JobLedgerDb.StartAsync(db, job, context.FireInstanceId, instance, context.ScheduledFireTimeUtc?.UtcDateTime, context.Recovering,
             cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var result = await RunAsync(context, cancellationToken);
             await JobLedgerDb.FinishAsync(db, runId, job, instance, JobOutcome.Succeeded, result, null, CancellationToken.None);
+            Hosting.DispatchMetrics.JobRan(job, "succeeded", clock.Elapsed);
             logger.LogDebug("{Job} run {RunId} on {Instance}: {Rows} row(s) {Detail}", job, runId, instance, result.Rows, result.Detail);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: a job marked for recovery runs again elsewhere; the ledger says this run did not finish.
             await JobLedgerDb.FinishAsync(db, runId, job, instance, JobOutcome.Interrupted, null, "the instance shut down during the run", CancellationToken.None);
+            Hosting.DispatchMetrics.JobRan(job, "interrupted", clock.Elapsed);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogWarning(ex, "{Job} run {RunId} on {Instance} failed: {Error}", job, runId, instance, ex.Message);
             await JobLedgerDb.FinishAsync(db, runId, job, instance, JobOutcome.Failed, null, ex.Message, CancellationToken.None);
+            Hosting.DispatchMetrics.JobRan(job, "failed", clock.Elapsed);
         }
     }
 

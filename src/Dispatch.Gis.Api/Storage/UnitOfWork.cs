@@ -202,6 +202,7 @@ internal sealed class UnitOfWork : IAsyncDisposable
 
         await Transaction.CommitAsync(ct);
         _committed = true;
+        Hosting.DispatchMetrics.Appended(_events.Select(e => e.Kind));
         if (_origin.Audit is { } written)
         {
             written.Written = true;

@@ -107,7 +107,9 @@ internal sealed class UnitMutations(NpgsqlDataSource db, UnitLoaders units, Serv
         // The batch's territory when all its units share one; otherwise none (and nationwide viewers see its event).
         var territory = owners.Values.Select(o => o.TerritoryKato).Distinct().Count() == 1 ? owners.Values.First().TerritoryKato : null;
         ctx.AuditTerritory(territory);
-        return await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => UnitDb.ReportPositionsAsync(w, reports, territory, ctx.CancellationToken), ctx.CancellationToken);
+        var result = await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => UnitDb.ReportPositionsAsync(w, reports, territory, ctx.CancellationToken), ctx.CancellationToken);
+        Hosting.DispatchMetrics.PositionsReported(result.Received, result.Stored);
+        return result;
     }
 
     private async Task<List<PositionReport>> ReadPositionsAsync(IResolveFieldContext ctx)

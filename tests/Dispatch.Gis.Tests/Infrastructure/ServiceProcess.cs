@@ -129,7 +129,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"build the service first: {dll} is missing");
     }
 
-    private static int FreePort()
+    /// <summary>A bearer token the service processes accept (they validate with the suite's signing key).</summary>
+    internal static string Token(string subject, global::Dispatch.Gis.Auth.Role role) =>
+        new global::Dispatch.Gis.Auth.TokenIssuer(Microsoft.Extensions.Options.Options.Create(new global::Dispatch.Gis.Auth.AuthOptions { SigningKey = ApiFixture.TestSigningKey }))
+            .Issue(subject, role, ["*"], subject);
+
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Soak (issue 15), on demand, never in CI: one service on a database of its own, mixed load on loopback (AVL batches,
+# queries, readings pushed to a feed), and every SOAK_INTERVAL seconds one line of RSS, open handles, server
+# connections and query latency (p50/p95 of 20 calls). Flat after warm-up is the pass mark.
+#   tests/faults/soak.sh [minutes]        (default 30; SOAK_INTERVAL=60; Release build of the service first)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+minutes=${1:-30}
+interval=${SOAK_INTERVAL:-60}
+dll=src/Dispatch.Gis.Api/bin/Release/net10.0/Dispatch.Gis.Api.dll
+[[ -f $dll ]] || { echo "build first: dotnet build Dispatch.Gis.sln -c Release" >&2; exit 1; }
+owner=$(./postgis.sh url owner)
+kv() { sed -n "s/.*$1=\([^;]*\).*/\1/p" <<<"$owner"; }
+db="dispatch_soak_$(date +%s)"
+export PGHOST=$(kv Host) PGPORT=$(kv Port) PGUSER=$(kv Username) PGPASSWORD=$(kv Password) PGDATABASE=$(kv Database)
+psql -qX -v ON_ERROR_STOP=1 -f schema/roles/010_roles.sql >/dev/null 2>&1 || true
+psql -qX -c "CREATE DATABASE $db" && psql -qX -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+work=$(mktemp -d)
+ConnectionStrings__Dispatch="Host=$PGHOST;Port=$PGPORT;Database=$db;Username=dispatch;Password=dispatch" \
+ConnectionStrings__DispatchOwner="Host=$PGHOST;Port=$PGPORT;Database=$db;Username=$PGUSER;Password=$PGPASSWORD" \
+Dispatch__LoadDemoData=true Serilog__MinimumLevel__Default=Warning \
+  dotnet "$dll" --urls "$base" --environment Development >"$work/service.log" 2>&1 &
+pid=$!
+cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true
+            psql -qX -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 120); do curl -fs "$base/health/ready" >/dev/null && break; sleep 1; done
+token=$(dotnet "$dll" token --environment Development --role DUTY_OFFICER_112 --territories '*' --name soak --hours 12 2>/dev/null | tail -1)
+gql() { curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$1" "$base/graphql"; }
+units=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"query":"{ units(first: 50) { nodes { id } } }"}' "$base/graphql" | python3 -c 'import json,sys; print(" ".join(n["id"] for n in json.load(sys.stdin)["data"]["units"]["nodes"]))')
+[[ -n $units ]] || { echo "no demo units: $(tail -5 "$work/service.log")" >&2; exit 1; }
+echo "soak: $minutes min on $base (pid $pid), database $db, $(wc -w <<<"$units") units, a line every ${interval}s"
+
+# Load: an AVL batch of every unit each second, and queries in between, until the soak ends.
+(
+  n=0
+  while true; do
+    n=$((n + 1)); at=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+    fixes=$(for u in $units; do printf '{"unit":"%s","point":{"type":"Point","coordinates":[76.9%02d,43.2%02d]},"at":"%s"},' "$u" $((n % 97)) $((RANDOM % 97)) "$at"; done)
+    gql "{\"query\":\"mutation (\$p: [PositionInput!]!) { reportPositions(positions: \$p) { stored } }\",\"variables\":{\"p\":[${fixes%,}]}}" >/dev/null
+    gql '{"query":"{ units(first: 100) { totalCount nodes { id callSign status } } territories(level: REGION) { totalCount } }"}' >/dev/null
+    sleep 1
+  done
+) &
+
+printf '%-8s %10s %8s %12s %10s %10s\n' minute rss_mib handles connections p50_ms p95_ms
+end=$(( $(date +%s) + minutes * 60 ))
+minute=0
+while (( $(date +%s) < end )); do
+  sleep "$interval"; minute=$((minute + interval / 60))
+  rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
+  handles=$(ls /proc/$pid/fd | wc -l)
+  conns=$(psql -qXAt -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db'")
+  lat=$(for _ in $(seq 20); do gql '{"query":"{ territory(kato: \"750000000\") { nameEn } }"}'; done | sort -n | awk '{a[NR]=$1*1000} END {printf "%.1f %.1f", a[int(NR*0.5)], a[int(NR*0.95)]}')
+  printf '%-8s %10s %8s %12s %10s %10s\n' "$minute" "$rss" "$handles" "$conns" $lat
+done
