@@ -145,6 +145,53 @@ public sealed class StandingAlertTests(ApiFixture api)
         Assert.DoesNotContain(list["alertSubscriptions"]!.AsArray(), s => s!["id"]!.GetValue<string>() == subscription);
     }
 
+    [Fact]
+    public async Task Issue12_a_subscription_on_a_zone_follows_its_redraws_and_stops_matching_once_it_is_closed()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (oldLon, newLon, lat) = (h.Here[0], h.Here[0] + 0.03, h.Here[1]);
+        var followed = await h.Seed.ZoneAsync(Seed.Square(oldLon, lat, 0.003));
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "follows a zone",
+            zones = new[] { followed },
+            kinds = new[] { "ZONE_CREATED", "ZONE_CHANGED", "ZONE_CLOSED" },
+        });
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = followed, g = Seed.Square(newLon, lat, 0.003) });
+        var atOldPlace = await h.Seed.ZoneAsync(Seed.Square(oldLon, lat, 0.001));
+        var atNewPlace = await h.Seed.ZoneAsync(Seed.Square(newLon, lat, 0.001));
+        await MatchedAsync(atNewPlace);
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = followed });
+        var afterClosing = await h.Seed.ZoneAsync(Seed.Square(newLon, lat, 0.001));
+        await MatchedAsync(afterClosing);
+
+        // Other tests may draw zones near by: only this test's zones are compared.
+        var ours = new[] { followed, atOldPlace, atNewPlace, afterClosing };
+        var entries = (await h.InboxAsync(subscription))
+            .Select(e => (Kind: e!["kind"]!.GetValue<string>(), Zone: e["objects"]![0]!["id"]!.GetValue<string>()))
+            .Where(e => ours.Contains(e.Zone)).ToList();
+        Assert.Equal([("ZONE_CHANGED", followed), ("ZONE_CREATED", atNewPlace), ("ZONE_CLOSED", followed)], entries);
+        Assert.True(await api.ScalarAsync<bool>($"SELECT ST_IsEmpty(area) FROM alert_subscriptions WHERE id = '{subscription}'"),
+            "a subscription on a closed zone alone should meet nothing");
+    }
+
+    /// <summary>Waits until the matcher's cursor has passed the zone's creation, so what it did not record it never will.</summary>
+    private async Task MatchedAsync(string zone)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await api.ScalarAsync<bool>($"""
+            SELECT (SELECT last_event_id FROM alert_matcher_cursor WHERE name = 'standing')
+                   >= (SELECT max(id) FROM events WHERE entity_id = '{zone}' AND kind = 'ZONE_CREATED')
+            """))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the matcher did not reach the zone's creation");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task<JsonArray> UnacknowledgedAsync() =>
         (await api.GraphQL.QueryAsync("{ unacknowledgedAlerts(first: 1000) { service entry { id } } }"))["unacknowledgedAlerts"]!.AsArray();
 }
