@@ -7,7 +7,8 @@ internal static class AlertMatcherSql
     /// one index probe per event, never a scan of the subscriptions — filtered by kind, severity and the creator's scope
     /// (checked at every match, as at creation), inserted into the inboxes. An event without a place of its own meets an area
     /// through its territory's geometry. An event about a zone a subscription follows reaches it by the zone's id too (GIN
-    /// index on zones): closing the zone empties its share of the area (schema/251) before the matcher reads ZONE_CLOSED. The unique (subscription, event) key makes a repeated batch insert nothing twice.
+    /// index on zones): closing the zone empties its share of the area (schema/251) before the matcher reads ZONE_CLOSED. Only
+    /// an id that is a uuid is cast: one bad entity id must not stop the matcher for every subscription. The unique (subscription, event) key makes a repeated batch insert nothing twice.
     /// Returns, per subscription that got entries, its territory and the range of new entries.
     /// </summary>
     public const string Match = """
@@ -40,7 +41,8 @@ internal static class AlertMatcherSql
                 SELECT a.id FROM alert_subscriptions a WHERE c.place IS NOT NULL AND ST_Intersects(a.area, c.place)
                 UNION
                 SELECT a.id FROM alert_subscriptions a
-                WHERE c.entity_type = 'Zone' AND a.zones @> ARRAY[CASE WHEN c.entity_type = 'Zone' THEN c.entity_id::uuid END]
+                WHERE a.zones @> ARRAY[CASE WHEN c.entity_type = 'Zone' AND c.entity_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                            THEN c.entity_id::uuid END]
             ) hit
             JOIN alert_subscriptions s ON s.id = hit.id
             WHERE c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)

@@ -178,6 +178,23 @@ public sealed class StandingAlertTests(ApiFixture api)
             "a subscription on a closed zone alone should meet nothing");
     }
 
+    [Fact]
+    public async Task Issue12_a_zone_event_whose_id_is_not_a_uuid_does_not_stop_the_matcher()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "after an odd id", area = h.Area(), kinds = new[] { "ZONE_CREATED" } });
+        await Dispatch.Gis.Storage.UnitOfWork.RunAsync(api.Db, new Dispatch.Gis.Storage.WriteOrigin("test"), w =>
+        {
+            w.Add(new Dispatch.Gis.Events.NewEvent("ZONE_CREATED", "Zone", "not-a-uuid", new { name = "odd" }));
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        var zone = await h.ZoneHereAsync();
+
+        var inbox = await h.InboxAtLeastAsync(subscription, 1);
+
+        Assert.Equal([zone], inbox.Select(e => e!["objects"]![0]!["id"]!.GetValue<string>()));
+    }
+
     /// <summary>Waits until the matcher's cursor has passed the zone's creation, so what it did not record it never will.</summary>
     private async Task MatchedAsync(string zone)
     {
