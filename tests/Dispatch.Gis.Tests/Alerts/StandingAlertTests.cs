@@ -195,6 +195,47 @@ public sealed class StandingAlertTests(ApiFixture api)
         Assert.Equal([zone], inbox.Select(e => e!["objects"]![0]!["id"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Issue12_min_severity_keeps_milder_alerts_out_a_received_warning_keeps_its_own_severity_and_every_change_is_audited()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var name = Seed.Unique("severity");
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name, area = h.Area(), minSeverity = "MODERATE", kinds = new[] { "ZONE_CREATED", "ZONE_CLOSED", "WARNING_RECEIVED" },
+        });
+        var zone = await h.ZoneHereAsync();
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = zone }); // ZONE_CLOSED is MINOR
+        var here = new NetTopologySuite.Geometries.Point(h.Here[0], h.Here[1]) { SRID = 4326 };
+        foreach (var severity in new[] { "Severe", "Minor" })
+        {
+            await Dispatch.Gis.Storage.UnitOfWork.RunAsync(api.Db, new Dispatch.Gis.Storage.WriteOrigin("test"), w =>
+            {
+                w.Add(new Dispatch.Gis.Events.NewEvent("WARNING_RECEIVED", "Warning", Seed.Unique("cap"),
+                    new { headline = $"{severity} storm", severity, urgency = "Expected", certainty = "Likely" }, here, Seed.AlmatyCity));
+                return Task.CompletedTask;
+            }, CancellationToken.None);
+        }
+
+        var marker = await h.ZoneHereAsync(0.001);
+        await MatchedAsync(marker);
+
+        var inbox = await h.InboxAsync(subscription);
+        Assert.Equal([("ZONE_CREATED", "SEVERE"), ("WARNING_RECEIVED", "SEVERE"), ("ZONE_CREATED", "SEVERE")],
+            inbox.Select(e => (e!["kind"]!.GetValue<string>(), e["severity"]!.GetValue<string>())).ToList());
+        Assert.Equal(("EXPECTED", "LIKELY"), (inbox[1]!["urgency"]!.GetValue<string>(), inbox[1]!["certainty"]!.GetValue<string>()));
+
+        var entry = inbox[0]!["id"]!.GetValue<string>();
+        await h.Partner.QueryAsync("mutation ($e: ID!) { acknowledgeAlert(entry: $e) { id } }", new { e = entry });
+        Assert.Equal(1, await api.ScalarAsync<int>(
+            $"SELECT count(*)::int FROM audit_log WHERE operation = 'createAlertSubscription' AND outcome = 'ALLOWED' AND arguments::text LIKE '%{name}%'"));
+        Assert.Equal(1, await api.ScalarAsync<int>(
+            $"SELECT count(*)::int FROM audit_log WHERE operation = 'acknowledgeAlert' AND outcome = 'ALLOWED' AND arguments::text LIKE '%{entry}%'"));
+        var kinds = (await api.ScalarAsync<string>(
+            $"SELECT string_agg(DISTINCT kind, ',') FROM events WHERE entity_type = 'AlertSubscription' AND entity_id = '{subscription}'")).Split(',').ToHashSet();
+        Assert.Equal(["ALERTS_RECORDED", "ALERT_ACKNOWLEDGED", "ALERT_SUBSCRIPTION_CREATED"], kinds.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Waits until the matcher's cursor has passed the zone's creation, so what it did not record it never will.</summary>
     private async Task MatchedAsync(string zone)
     {
