@@ -38,13 +38,13 @@ internal static class AlertMatcherSql
                            THEN jsonb_build_array(jsonb_build_object('type', 'Zone', 'id', c.payload ->> 'zoneId')) ELSE '[]'::jsonb END
             FROM candidates c
             CROSS JOIN LATERAL (
-                SELECT a.id FROM alert_subscriptions a WHERE c.place IS NOT NULL AND ST_Intersects(a.area, c.place)
-                UNION
-                SELECT a.id FROM alert_subscriptions a
-                WHERE a.zones @> ARRAY[CASE WHEN c.entity_type = 'Zone' AND c.entity_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                                            THEN c.entity_id::uuid END]
-            ) hit
-            JOIN alert_subscriptions s ON s.id = hit.id
+                SELECT * FROM alert_subscriptions s WHERE s.id IN (
+                    SELECT a.id FROM alert_subscriptions a WHERE c.place IS NOT NULL AND ST_Intersects(a.area, c.place)
+                    UNION ALL
+                    SELECT a.id FROM alert_subscriptions a
+                    WHERE a.zones @> ARRAY[CASE WHEN c.entity_type = 'Zone' AND c.entity_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                                THEN c.entity_id::uuid END])
+            ) s
             WHERE c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)
               AND c.kind = ANY (s.kinds)
               AND alert_severity_rank(c.severity) >= alert_severity_rank(s.min_severity)
