@@ -6,7 +6,9 @@ internal static class AlertMatcherSql
     /// Events in ($1, $2] joined to the subscriptions whose area they meet — on the GiST index of alert_subscriptions.area,
     /// one index probe per event, never a scan of the subscriptions — filtered by kind, severity and the creator's scope
     /// (checked at every match, as at creation), inserted into the inboxes. An event without a place of its own meets an area
-    /// through its territory's geometry. The unique (subscription, event) key makes a repeated batch insert nothing twice.
+    /// through its territory's geometry. An event about a zone a subscription follows reaches it by the zone's id too (GIN
+    /// index on zones): closing the zone empties its share of the area (schema/251) before the matcher reads ZONE_CLOSED. Only
+    /// an id that is a uuid is cast: one bad entity id must not stop the matcher for every subscription. The unique (subscription, event) key makes a repeated batch insert nothing twice.
     /// Returns, per subscription that got entries, its territory and the range of new entries.
     /// </summary>
     public const string Match = """
@@ -35,9 +37,15 @@ internal static class AlertMatcherSql
                    || CASE WHEN c.payload ? 'zoneId' AND jsonb_typeof(c.payload -> 'zoneId') = 'string' AND c.entity_type <> 'Zone'
                            THEN jsonb_build_array(jsonb_build_object('type', 'Zone', 'id', c.payload ->> 'zoneId')) ELSE '[]'::jsonb END
             FROM candidates c
-            JOIN alert_subscriptions s ON ST_Intersects(s.area, c.place)
-            WHERE c.place IS NOT NULL
-              AND c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)
+            CROSS JOIN LATERAL (
+                SELECT * FROM alert_subscriptions s WHERE s.id IN (
+                    SELECT a.id FROM alert_subscriptions a WHERE c.place IS NOT NULL AND ST_Intersects(a.area, c.place)
+                    UNION ALL
+                    SELECT a.id FROM alert_subscriptions a
+                    WHERE a.zones @> ARRAY[CASE WHEN c.entity_type = 'Zone' AND c.entity_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                                THEN c.entity_id::uuid END])
+            ) s
+            WHERE c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)
               AND c.kind = ANY (s.kinds)
               AND alert_severity_rank(c.severity) >= alert_severity_rank(s.min_severity)
               AND (s.scope IS NULL OR c.territory_kato = ANY (s.scope) OR substr(c.territory_kato, 1, 2) || '0000000' = ANY (s.scope))

@@ -12,7 +12,7 @@ namespace Dispatch.Gis.Events;
 internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberBufferOptions> buffers)
 {
     private readonly Lock _gate = new();
-    private Subscriber[] _subscribers = [];
+    private readonly SubscriberIndex<Subscriber> _subscribers = new(s => s.Filter);
     private long _lastPublishedId;
 
     public long LastPublishedId
@@ -26,12 +26,30 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
         }
     }
 
-    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
 
     public long QueuedEvents => Volatile.Read(ref _subscribers).Sum(s => (long)s.Queue.Reader.Count);
 
     /// <summary>Each current subscriber's buffer, for the tests and the readiness report.</summary>
-    public IReadOnlyList<SubscriberBuffer> Buffers => [.. Volatile.Read(ref _subscribers).Select(s => s.Buffer)];
+    public IReadOnlyList<SubscriberBuffer> Buffers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _subscribers.All.Select(s => s.Buffer)];
+            }
+        }
+    }
 
     /// <summary>Sets the starting point once, before the first publish: the log's newest id at start-up.</summary>
     public void Start(long lastId)
@@ -48,7 +66,7 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
         lock (_gate)
         {
             var subscriber = new Subscriber(this, filter, capacity, _lastPublishedId, new SubscriberBuffer(buffers.Value.SubscriberBufferBytes));
-            _subscribers = [.. _subscribers, subscriber];
+            _subscribers.Add(subscriber);
             return subscriber;
         }
     }
@@ -64,7 +82,8 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
                     continue;
                 }
 
-                foreach (var subscriber in _subscribers)
+                // Only the subscribers whose filter may match: the index keeps this proportional to them, not to all.
+                foreach (var subscriber in _subscribers.Candidates(e))
                 {
                     if (subscriber.Filter.Matches(e) && !subscriber.TryQueue(e))
                     {
@@ -81,7 +100,7 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
     {
         lock (_gate)
         {
-            _subscribers = [.. _subscribers.Where(s => s != subscriber)];
+            _subscribers.Remove(subscriber);
         }
     }
 

@@ -9,14 +9,11 @@ namespace Dispatch.Gis.PublicWarnings;
 /// </summary>
 internal static class CapEndpoints
 {
-    /// <summary>More current warnings than this at once would be a national emergency; the feed lists the newest.</summary>
-    private const int MaxFeedEntries = 500;
-
     public static IServiceCollection AddDispatchPublicWarnings(this IServiceCollection services)
     {
         services.AddOptions<PublicWarningOptions>().BindConfiguration(PublicWarningOptions.Section)
             .Validate(o => o.IsValid,
-                "Dispatch:PublicWarnings: Sender without spaces, commas, < or &; UtcOffset like +05:00; MaxPolygonPoints 4–1000; MaxPolygons 1–100; SenderName set")
+                "Dispatch:PublicWarnings: Sender without spaces, commas, < or &; UtcOffset like +05:00; MaxPolygonPoints 4–1000; MaxPolygons 1–100; FeedPageSize 1–5000; SenderName set")
             .ValidateOnStart();
         return services;
     }
@@ -28,13 +25,34 @@ internal static class CapEndpoints
         return app;
     }
 
+    /// <summary>
+    /// A page of the current warnings, newest first. Pages are cut by keyset (the last entry's sent time and identifier, in
+    /// <c>?after=</c>), so a warning issued while a reader pages on cannot shift later pages and nothing is listed twice or
+    /// skipped; each page links rel="next" when more follow and rel="first" back to the feed (RFC 5005, section 3).
+    /// </summary>
     private static async Task<IResult> FeedAsync(HttpContext http, NpgsqlDataSource db, IOptions<PublicWarningOptions> options, TimeProvider clock)
     {
+        (DateTime Sent, string Identifier)? after = null;
+        if (http.Request.Query["after"] is { Count: > 0 } cursor)
+        {
+            after = CapWriter.ParseFeedCursor(cursor.ToString());
+            if (after is null)
+            {
+                return Http.HttpCaller.Problem(StatusCodes.Status400BadRequest, GraphQL.ErrorCodes.BadUserInput,
+                    "after: not a cursor of this feed; follow the rel=\"next\" link of the page before");
+            }
+        }
+
         var now = CapText.Seconds(clock.GetUtcNow().UtcDateTime);
-        var messages = await PublicWarningDb.FeedAsync(db, now, MaxFeedEntries, http.RequestAborted);
-        var entries = messages.Select(m => new CapWriter.FeedEntry(m.Identifier, m.Sent, m.Content.Texts[0].Headline, m.Content.Texts[0].Description)).ToList();
+        var pageSize = options.Value.FeedPageSize;
+        var messages = await PublicWarningDb.FeedAsync(db, now, pageSize + 1, after, http.RequestAborted);
+        var next = messages.Count > pageSize ? messages[pageSize - 1] : null;
+        var entries = messages.Take(pageSize)
+            .Select(m => new CapWriter.FeedEntry(m.Identifier, m.Sent, m.Content.Texts[0].Headline, m.Content.Texts[0].Description)).ToList();
         http.Response.Headers.CacheControl = "public, max-age=60";
-        return Results.Text(CapWriter.Text(CapWriter.Feed(entries, Tiles.TileEndpoints.Origin(http), options.Value, now)), CapWriter.AtomType + "; charset=utf-8");
+        var page = new CapWriter.FeedPage(after is null ? null : CapWriter.FeedCursor(after.Value.Sent, after.Value.Identifier),
+            next is null ? null : CapWriter.FeedCursor(next.Sent, next.Identifier));
+        return Results.Text(CapWriter.Text(CapWriter.Feed(entries, Tiles.TileEndpoints.Origin(http), options.Value, now, page)), CapWriter.AtomType + "; charset=utf-8");
     }
 
     private static async Task<IResult> AlertAsync(string file, HttpContext http, NpgsqlDataSource db)

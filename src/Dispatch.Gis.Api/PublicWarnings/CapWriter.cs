@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -54,18 +55,30 @@ internal static class CapWriter
     /// <summary>An entry of the feed: one current warning's latest message.</summary>
     internal sealed record FeedEntry(string Identifier, DateTime Sent, string Title, string? Summary);
 
-    /// <summary>Atom 1.0 (RFC 4287), the CAP-feed convention aggregators poll: each entry links its alert as application/cap+xml.</summary>
-    public static XDocument Feed(IReadOnlyList<FeedEntry> entries, string origin, PublicWarningOptions options, DateTime now)
+    /// <summary>Where a page of the feed starts (null: the first page) and the cursor of the next one (null: the last page).</summary>
+    internal sealed record FeedPage(string? Cursor, string? NextCursor);
+
+    /// <summary>
+    /// Atom 1.0 (RFC 4287), the CAP-feed convention aggregators poll: each entry links its alert as application/cap+xml.
+    /// Paged as RFC 5005 section 3 says: every page has the feed's id, links rel="first" to the feed and rel="next" to the
+    /// page after it while there is one.
+    /// </summary>
+    public static XDocument Feed(IReadOnlyList<FeedEntry> entries, string origin, PublicWarningOptions options, DateTime now, FeedPage? page = null)
     {
         var offset = options.Offset;
-        var self = $"{origin}/cap/feed.atom";
+        var feed = $"{origin}/cap/feed.atom";
+        var self = page?.Cursor is { } cursor ? PageUrl(feed, cursor) : feed;
         var updated = entries.Count == 0 ? now : entries.Max(e => e.Sent);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement(Atom + "feed",
-            new XElement(Atom + "id", self),
+            new XElement(Atom + "id", feed),
             new XElement(Atom + "title", $"{options.SenderName}: public warnings (CAP 1.2)"),
             new XElement(Atom + "updated", CapText.Time(updated, offset)),
             new XElement(Atom + "author", new XElement(Atom + "name", options.SenderName)),
             new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("type", AtomType), new XAttribute("href", self)),
+            new XElement(Atom + "link", new XAttribute("rel", "first"), new XAttribute("type", AtomType), new XAttribute("href", feed)),
+            page?.NextCursor is { } next
+                ? new XElement(Atom + "link", new XAttribute("rel", "next"), new XAttribute("type", AtomType), new XAttribute("href", PageUrl(feed, next)))
+                : null,
             entries.Select(e => new XElement(Atom + "entry",
                 new XElement(Atom + "id", CapUrl(origin, e.Identifier)),
                 new XElement(Atom + "title", e.Title),
@@ -73,6 +86,29 @@ internal static class CapWriter
                 e.Summary is null ? null : new XElement(Atom + "summary", e.Summary),
                 new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", CapType), new XAttribute("href", CapUrl(origin, e.Identifier)))))));
     }
+
+    /// <summary>A page cursor: the last entry's sent time (UTC ticks) and identifier, base64url so it travels in a URL untouched.</summary>
+    public static string FeedCursor(DateTime sent, string identifier) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{sent.ToUniversalTime().Ticks}~{identifier}")));
+
+    public static (DateTime Sent, string Identifier)? ParseFeedCursor(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            var cut = text.IndexOf('~', StringComparison.Ordinal);
+            return cut > 0 && long.TryParse(text[..cut], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks && cut < text.Length - 1
+                ? (new DateTime(ticks, DateTimeKind.Utc), text[(cut + 1)..])
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string PageUrl(string feed, string cursor) => $"{feed}?after={cursor}";
 
     public static string CapPath(string identifier) => $"/cap/{Uri.EscapeDataString(identifier)}.xml";
 

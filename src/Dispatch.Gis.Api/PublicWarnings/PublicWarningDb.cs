@@ -35,11 +35,15 @@ internal static class PublicWarningDb
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
-    public static async Task<List<WarningMessage>> FeedAsync(NpgsqlDataSource db, DateTime now, int limit, CancellationToken ct)
+    /// <summary>Current messages, newest first, from just after <paramref name="after"/> (a page's last entry) when given.</summary>
+    public static async Task<List<WarningMessage>> FeedAsync(NpgsqlDataSource db, DateTime now, int limit, (DateTime Sent, string Identifier)? after,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(PublicWarningSql.Feed);
         cmd.Parameters.Add(new NpgsqlParameter { Value = now });
         cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = after is { } a ? a.Sent : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = after is { } b ? b.Identifier : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var rows = new List<WarningMessage>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -22,6 +22,12 @@ internal sealed class PublicWarningOptions
     /// <summary>The most polygons one area lists: the largest parts of a multipolygon; the KATO geocodes still name all of it.</summary>
     public int MaxPolygons { get; set; } = 10;
 
+    /// <summary>
+    /// Entries per page of /cap/feed.atom. More current warnings than this continue on further pages, linked rel="next"
+    /// (RFC 5005 paged feed); the first page is what aggregators poll, newest first.
+    /// </summary>
+    public int FeedPageSize { get; set; } = 500;
+
     public TimeSpan Offset => ParseOffset(UtcOffset) ?? TimeSpan.Zero;
 
     public static TimeSpan? ParseOffset(string text) =>
@@ -33,6 +39,6 @@ internal sealed class PublicWarningOptions
     /// <summary>CAP forbids spaces, commas and the XML-reserved &lt; and &amp; in sender and identifier.</summary>
     public bool IsValid =>
         Sender.Length is > 0 and <= 100 && !Sender.Any(c => char.IsWhiteSpace(c) || c is ',' or '<' or '&')
-        && ParseOffset(UtcOffset) is not null && MaxPolygonPoints is >= 4 and <= 1000 && MaxPolygons is >= 1 and <= 100
+        && ParseOffset(UtcOffset) is not null && MaxPolygonPoints is >= 4 and <= 1000 && MaxPolygons is >= 1 and <= 100 && FeedPageSize is >= 1 and <= 5000
         && !string.IsNullOrWhiteSpace(SenderName);
 }

@@ -58,6 +58,7 @@ internal static class PublicWarningSql
         FROM public_warnings w
         JOIN LATERAL (SELECT * FROM public_warning_messages h WHERE h.warning_id = w.id AND h.status = 'ACTUAL' ORDER BY h.seq DESC LIMIT 1) m ON true
         WHERE w.state = 'ACTIVE' AND m.expires > $1
+          AND ($3::timestamptz IS NULL OR m.sent < $3 OR (m.sent = $3 AND m.identifier > $4))
         ORDER BY m.sent DESC, m.identifier
         LIMIT $2
         """;

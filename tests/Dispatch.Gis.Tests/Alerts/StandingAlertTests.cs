@@ -145,6 +145,111 @@ public sealed class StandingAlertTests(ApiFixture api)
         Assert.DoesNotContain(list["alertSubscriptions"]!.AsArray(), s => s!["id"]!.GetValue<string>() == subscription);
     }
 
+    [Fact]
+    public async Task Issue12_a_subscription_on_a_zone_follows_its_redraws_and_stops_matching_once_it_is_closed()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (oldLon, newLon, lat) = (h.Here[0], h.Here[0] + 0.03, h.Here[1]);
+        var followed = await h.Seed.ZoneAsync(Seed.Square(oldLon, lat, 0.003));
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "follows a zone",
+            zones = new[] { followed },
+            kinds = new[] { "ZONE_CREATED", "ZONE_CHANGED", "ZONE_CLOSED" },
+        });
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = followed, g = Seed.Square(newLon, lat, 0.003) });
+        var atOldPlace = await h.Seed.ZoneAsync(Seed.Square(oldLon, lat, 0.001));
+        var atNewPlace = await h.Seed.ZoneAsync(Seed.Square(newLon, lat, 0.001));
+        await MatchedAsync(atNewPlace);
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = followed });
+        var afterClosing = await h.Seed.ZoneAsync(Seed.Square(newLon, lat, 0.001));
+        await MatchedAsync(afterClosing);
+
+        // Other tests may draw zones near by: only this test's zones are compared.
+        var ours = new[] { followed, atOldPlace, atNewPlace, afterClosing };
+        var entries = (await h.InboxAsync(subscription))
+            .Select(e => (Kind: e!["kind"]!.GetValue<string>(), Zone: e["objects"]![0]!["id"]!.GetValue<string>()))
+            .Where(e => ours.Contains(e.Zone)).ToList();
+        Assert.Equal([("ZONE_CHANGED", followed), ("ZONE_CREATED", atNewPlace), ("ZONE_CLOSED", followed)], entries);
+        Assert.True(await api.ScalarAsync<bool>($"SELECT ST_IsEmpty(area) FROM alert_subscriptions WHERE id = '{subscription}'"),
+            "a subscription on a closed zone alone should meet nothing");
+    }
+
+    [Fact]
+    public async Task Issue12_a_zone_event_whose_id_is_not_a_uuid_does_not_stop_the_matcher()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "after an odd id", area = h.Area(), kinds = new[] { "ZONE_CREATED" } });
+        await Dispatch.Gis.Storage.UnitOfWork.RunAsync(api.Db, new Dispatch.Gis.Storage.WriteOrigin("test"), w =>
+        {
+            w.Add(new Dispatch.Gis.Events.NewEvent("ZONE_CREATED", "Zone", "not-a-uuid", new { name = "odd" }));
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        var zone = await h.ZoneHereAsync();
+
+        var inbox = await h.InboxAtLeastAsync(subscription, 1);
+
+        Assert.Equal([zone], inbox.Select(e => e!["objects"]![0]!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Issue12_min_severity_keeps_milder_alerts_out_a_received_warning_keeps_its_own_severity_and_every_change_is_audited()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var name = Seed.Unique("severity");
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name, area = h.Area(), minSeverity = "MODERATE", kinds = new[] { "ZONE_CREATED", "ZONE_CLOSED", "WARNING_RECEIVED" },
+        });
+        var zone = await h.ZoneHereAsync();
+        await api.GraphQL.QueryAsync("mutation ($z: ID!) { closeZone(zone: $z) { status } }", new { z = zone }); // ZONE_CLOSED is MINOR
+        var here = new NetTopologySuite.Geometries.Point(h.Here[0], h.Here[1]) { SRID = 4326 };
+        foreach (var severity in new[] { "Severe", "Minor" })
+        {
+            await Dispatch.Gis.Storage.UnitOfWork.RunAsync(api.Db, new Dispatch.Gis.Storage.WriteOrigin("test"), w =>
+            {
+                w.Add(new Dispatch.Gis.Events.NewEvent("WARNING_RECEIVED", "Warning", Seed.Unique("cap"),
+                    new { headline = $"{severity} storm", severity, urgency = "Expected", certainty = "Likely" }, here, Seed.AlmatyCity));
+                return Task.CompletedTask;
+            }, CancellationToken.None);
+        }
+
+        var marker = await h.ZoneHereAsync(0.001);
+        await MatchedAsync(marker);
+
+        var inbox = await h.InboxAsync(subscription);
+        Assert.Equal([("ZONE_CREATED", "SEVERE"), ("WARNING_RECEIVED", "SEVERE"), ("ZONE_CREATED", "SEVERE")],
+            inbox.Select(e => (e!["kind"]!.GetValue<string>(), e["severity"]!.GetValue<string>())).ToList());
+        Assert.Equal(("EXPECTED", "LIKELY"), (inbox[1]!["urgency"]!.GetValue<string>(), inbox[1]!["certainty"]!.GetValue<string>()));
+
+        var entry = inbox[0]!["id"]!.GetValue<string>();
+        await h.Partner.QueryAsync("mutation ($e: ID!) { acknowledgeAlert(entry: $e) { id } }", new { e = entry });
+        Assert.Equal(1, await api.ScalarAsync<int>(
+            $"SELECT count(*)::int FROM audit_log WHERE operation = 'createAlertSubscription' AND outcome = 'ALLOWED' AND arguments::text LIKE '%{name}%'"));
+        Assert.Equal(1, await api.ScalarAsync<int>(
+            $"SELECT count(*)::int FROM audit_log WHERE operation = 'acknowledgeAlert' AND outcome = 'ALLOWED' AND arguments::text LIKE '%{entry}%'"));
+        var kinds = (await api.ScalarAsync<string>(
+            $"SELECT string_agg(DISTINCT kind, ',') FROM events WHERE entity_type = 'AlertSubscription' AND entity_id = '{subscription}'")).Split(',').ToHashSet();
+        Assert.Equal(["ALERTS_RECORDED", "ALERT_ACKNOWLEDGED", "ALERT_SUBSCRIPTION_CREATED"], kinds.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Waits until the matcher's cursor has passed the zone's creation, so what it did not record it never will.</summary>
+    private async Task MatchedAsync(string zone)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await api.ScalarAsync<bool>($"""
+            SELECT (SELECT last_event_id FROM alert_matcher_cursor WHERE name = 'standing')
+                   >= (SELECT max(id) FROM events WHERE entity_id = '{zone}' AND kind = 'ZONE_CREATED')
+            """))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the matcher did not reach the zone's creation");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task<JsonArray> UnacknowledgedAsync() =>
         (await api.GraphQL.QueryAsync("{ unacknowledgedAlerts(first: 1000) { service entry { id } } }"))["unacknowledgedAlerts"]!.AsArray();
 }

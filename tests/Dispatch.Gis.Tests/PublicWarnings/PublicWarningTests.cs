@@ -303,6 +303,53 @@ public sealed class PublicWarningTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task The_feed_pages_on_with_rel_next_listing_every_current_warning_once_even_while_one_is_issued()
+    {
+        // A second instance on the same database, with pages of two entries.
+        await using var small = await ApiFixture.StartAsync(api.Database, new Dictionary<string, string?> { ["Dispatch:PublicWarnings:FeedPageSize"] = "2" });
+        using var anonymous = new HttpClient { BaseAddress = new Uri(small.Urls.First()) };
+        var seed = new Seed(api.GraphQL);
+        var ours = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ours.Add(await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0] + 0.01 * i, Seed.InCity[1] + 0.04, 0.003) }));
+        }
+
+        var heads = await HeadsAsync([.. ours]);
+        var listed = new List<(string Path, DateTimeOffset Updated)>();
+        var url = "/cap/feed.atom";
+        var pages = 0;
+        string? issuedWhilePaging = null;
+        while (url is not null)
+        {
+            var page = SyndicationFeed.Load(XmlReader.Create(await anonymous.GetStreamAsync(url)));
+            pages++;
+            Assert.InRange(page.Items.Count(), 0, 2);
+            Assert.Equal("/cap/feed.atom", page.Links.Single(l => l.RelationshipType == "first").Uri.AbsolutePath);
+            Assert.Equal(url, page.Links.Single(l => l.RelationshipType == "self").Uri.PathAndQuery);
+            listed.AddRange(page.Items.Select(i => (i.Links.Single(l => l.RelationshipType == "alternate").Uri.AbsolutePath, i.LastUpdatedTime)));
+            url = page.Links.SingleOrDefault(l => l.RelationshipType == "next")?.Uri.PathAndQuery;
+            // A warning issued after the first page is newer than every page still to come: it must not shift them.
+            issuedWhilePaging ??= await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1] + 0.05, 0.003) });
+        }
+
+        Assert.True(pages >= 3, $"{listed.Count} entries in {pages} pages of 2");
+        Assert.Equal(listed.Count, listed.Select(e => e.Path).Distinct().Count());
+        Assert.All(ours, w => Assert.Contains(heads[w], listed.Select(e => e.Path)));
+        Assert.Equal(listed.Select(e => e.Updated).OrderDescending(), listed.Select(e => e.Updated));
+        var issuedHead = (await HeadsAsync(issuedWhilePaging!))[issuedWhilePaging!];
+        Assert.DoesNotContain(issuedHead, listed.Select(e => e.Path));
+        // Nothing current is left out: every current warning GraphQL lists (but the one issued meanwhile) is on a page.
+        var current = (await api.GraphQL.QueryAsync("{ publicWarnings(current: true, first: 1000) { nodes { current { capPath } } } }"))
+            ["publicWarnings"]!["nodes"]!.AsArray().Select(n => n!["current"]!["capPath"]!.GetValue<string>()).Where(p => p != issuedHead).ToHashSet();
+        Assert.Subset(listed.Select(e => e.Path).ToHashSet(), current);
+
+        var bad = await anonymous.GetAsync("/cap/feed.atom?after=not-a-cursor");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("BAD_USER_INPUT", JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_unknown_or_draft_identifier_is_404_and_the_endpoints_need_no_token()
     {
         using var anonymous = api.Client(null);
