@@ -16,8 +16,12 @@ namespace Dispatch.Gis.Forecasts;
 /// </summary>
 internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> options, TimeProvider clock)
 {
+    // The last column says whether any current warning follows the zone: most forecast zones have none, and this runs
+    // under the geofence lock every computation holds, so the redraw path is only entered for those that do.
     private const string ZonesOfHorizons = """
-        SELECT id, version, name, territory_kato, geom, hazard FROM emergency_zones WHERE id = ANY($1) ORDER BY id
+        SELECT z.id, z.version, z.name, z.territory_kato, z.geom, z.hazard,
+               EXISTS (SELECT 1 FROM public_warnings w WHERE w.zone_id = z.id AND w.state = 'ACTIVE')
+        FROM emergency_zones z WHERE z.id = ANY($1) ORDER BY z.id
         """;
 
     // Shortest span an unsent draft is valid for: an officer needs time to read it before it goes out.
@@ -33,11 +37,11 @@ internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> option
         }
 
         var zones = await Db.ReadAllAsync(w, ZonesOfHorizons, r => (Id: r.GetGuid(0), Version: r.GetInt32(1), Name: r.GetString(2), Territory: r.TextOrNull(3),
-            Shape: r.GetFieldValue<Geometry>(4), Hazard: DbEnum.Parse<Hazard>(r.GetString(5))), ct, Db.Ids(horizons.Select(h => h.ZoneId)));
+            Shape: r.GetFieldValue<Geometry>(4), Hazard: DbEnum.Parse<Hazard>(r.GetString(5)), Followed: r.GetBoolean(6)), ct, Db.Ids(horizons.Select(h => h.ZoneId)));
         var now = CapText.Seconds(clock.GetUtcNow().UtcDateTime);
         if (version > 1)
         {
-            foreach (var zone in zones)
+            foreach (var zone in zones.Where(z => z.Followed))
             {
                 await PublicWarningDb.DraftForZoneAsync(w, zone.Id, zone.Version, zone.Name, zone.Territory, zone.Shape, options.Value, now, ct);
             }
