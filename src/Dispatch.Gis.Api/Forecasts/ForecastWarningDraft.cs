@@ -4,6 +4,7 @@ using Dispatch.Gis.Storage;
 using Dispatch.Gis.Zones;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
+using Npgsql;
 
 namespace Dispatch.Gis.Forecasts;
 
@@ -16,12 +17,13 @@ namespace Dispatch.Gis.Forecasts;
 /// </summary>
 internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> options, TimeProvider clock)
 {
-    // The last column says whether any current warning follows the zone: most forecast zones have none, and this runs
-    // under the geofence lock every computation holds, so the redraw path is only entered for those that do.
+    // The forecast's horizons with their zones, in one round trip (this runs under the geofence lock every computation
+    // holds). The last column says whether any current warning follows the zone: most forecast zones have none, and
+    // the redraw path is only entered for those that do.
     private const string ZonesOfHorizons = """
         SELECT z.id, z.version, z.name, z.territory_kato, z.geom, z.hazard,
-               EXISTS (SELECT 1 FROM public_warnings w WHERE w.zone_id = z.id AND w.state = 'ACTIVE')
-        FROM emergency_zones z WHERE z.id = ANY($1) ORDER BY z.id
+               EXISTS (SELECT 1 FROM public_warnings w WHERE w.zone_id = z.id AND w.state = 'ACTIVE'), h.minutes
+        FROM forecast_horizons h JOIN emergency_zones z ON z.id = h.zone_id WHERE h.forecast_id = $1 ORDER BY z.id
         """;
 
     // Shortest span an unsent draft is valid for: an officer needs time to read it before it goes out.
@@ -30,14 +32,19 @@ internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> option
     /// <summary>Called once, at the end of the unit of work that wrote the computation's zones (which holds their locks).</summary>
     public async Task AfterComputationAsync(UnitOfWork w, Forecast forecast, int version, CancellationToken ct)
     {
-        var horizons = await ForecastDb.HorizonsAsync(w, forecast.Id, ct);
-        if (horizons.Count == 0)
+        if (version == 1 && forecast.IncidentId is null)
         {
             return;
         }
 
         var zones = await Db.ReadAllAsync(w, ZonesOfHorizons, r => (Id: r.GetGuid(0), Version: r.GetInt32(1), Name: r.GetString(2), Territory: r.TextOrNull(3),
-            Shape: r.GetFieldValue<Geometry>(4), Hazard: DbEnum.Parse<Hazard>(r.GetString(5)), Followed: r.GetBoolean(6)), ct, Db.Ids(horizons.Select(h => h.ZoneId)));
+            Shape: r.GetFieldValue<Geometry>(4), Hazard: DbEnum.Parse<Hazard>(r.GetString(5)), Followed: r.GetBoolean(6), Minutes: r.GetInt32(7)), ct,
+            new NpgsqlParameter { Value = forecast.Id });
+        if (zones.Count == 0)
+        {
+            return;
+        }
+
         var now = CapText.Seconds(clock.GetUtcNow().UtcDateTime);
         if (version > 1)
         {
@@ -54,9 +61,8 @@ internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> option
             return;
         }
 
-        var widest = horizons.MaxBy(h => h.Minutes)!;
-        var hazard = zones.First(z => z.Id == widest.ZoneId).Hazard;
-        await PublicWarningDb.DraftAlertForIncidentAsync(w, incident, widest.ZoneId, Content(hazard, widest.Minutes, now), options.Value, now, ct);
+        var widest = zones.MaxBy(z => z.Minutes);
+        await PublicWarningDb.DraftAlertForIncidentAsync(w, incident, widest.Id, Content(widest.Hazard, widest.Minutes, now), options.Value, now, ct);
     }
 
     /// <summary>
