@@ -121,19 +121,7 @@ public sealed class ForecastPopulationTests(ApiFixture api)
         {
             i = new { location = Seed.Point(at.X, at.Y), substance = "chlorine", releasedMassKilograms = kilograms, horizonsMinutes = new[] { 10 }, weather = Weather },
         }))["runForecast"]!["id"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var forecast = (await api.GraphQL.QueryAsync(Read, new { id }))["forecast"]!;
-            if (forecast["state"]!.GetValue<string>() == "SUCCEEDED")
-            {
-                return forecast;
-            }
-
-            Assert.NotEqual("FAILED", forecast["state"]!.GetValue<string>());
-            Assert.True(DateTime.UtcNow < deadline, $"forecast still {forecast.ToJsonString()}");
-            await Task.Delay(200);
-        }
+        return await ForecastPolling.UntilAsync(api, Read, id, "SUCCEEDED", 1);
     }
 
     private async Task<Point> PointOnSurfaceAsync(string kato) => (Point)await ShapeAsync($"SELECT ST_PointOnSurface(geom) FROM territories WHERE kato = '{kato}'");

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
 using Dispatch.Gis.Tests.Infrastructure;
 using Dispatch.Gis.Tests.PublicWarnings;
 using Xunit;
@@ -53,7 +52,7 @@ public sealed class ForecastWarningDraftTests(ApiFixture api)
         // Nothing public: not served, not in the feed, not current.
         using var anonymous = api.Client(null);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.Http.GetAsync($"/cap/{draftIdentifier}.xml")).StatusCode);
-        Assert.DoesNotContain(draftIdentifier, await FeedIdentifiersAsync(anonymous));
+        Assert.DoesNotContain(draftIdentifier, await CapAssert.FeedIdentifiersAsync(anonymous));
         Assert.DoesNotContain(warningId, await ListedAsync(true));
         Assert.Contains(warningId, await ListedAsync(false));
         // An Update would name an Alert nobody sent.
@@ -88,7 +87,7 @@ public sealed class ForecastWarningDraftTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         var alert = CapAssert.Valid(await served.Content.ReadAsStringAsync());
         Assert.Equal(("Actual", "Alert"), (CapAssert.Text(alert, "status"), CapAssert.Text(alert, "msgType")));
-        Assert.Contains(identifier, await FeedIdentifiersAsync(anonymous));
+        Assert.Contains(identifier, await CapAssert.FeedIdentifiersAsync(anonymous));
         Assert.Equal(1, await api.ScalarAsync<long>($"SELECT count(*) FROM events WHERE kind = 'PUBLIC_WARNING_ISSUED' AND entity_id = '{warningId}'"));
     }
 
@@ -138,28 +137,6 @@ public sealed class ForecastWarningDraftTests(ApiFixture api)
         (await api.GraphQL.QueryAsync("query ($c: Boolean) { publicWarnings(current: $c, first: 1000) { nodes { id } } }", new { c = current }))["publicWarnings"]!["nodes"]!
             .AsArray().Select(n => n!["id"]!.GetValue<string>()).ToList();
 
-    private static async Task<List<string>> FeedIdentifiersAsync(GraphQLClient anonymous)
-    {
-        var feed = XDocument.Parse(await anonymous.Http.GetStringAsync("/cap/feed.atom"));
-        XNamespace atom = "http://www.w3.org/2005/Atom";
-        return feed.Descendants(atom + "link").Select(l => (string?)l.Attribute("href")).OfType<string>().Where(h => h.EndsWith(".xml", StringComparison.Ordinal))
-            .Select(h => Uri.UnescapeDataString(new Uri(h).AbsolutePath["/cap/".Length..^".xml".Length])).ToList();
-    }
-
-    private async Task<JsonNode> WaitAsync(string id, int version)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var forecast = (await api.GraphQL.QueryAsync("query ($id: ID!) { forecast(id: $id) { state version horizons { minutes zoneId } } }", new { id }))["forecast"]!;
-            if (forecast["state"]!.GetValue<string>() == "SUCCEEDED" && forecast["version"]!.GetValue<int>() >= version)
-            {
-                return forecast;
-            }
-
-            Assert.NotEqual("FAILED", forecast["state"]!.GetValue<string>());
-            Assert.True(DateTime.UtcNow < deadline, $"forecast still {forecast.ToJsonString()}");
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonNode> WaitAsync(string id, int version) =>
+        ForecastPolling.UntilAsync(api, "query ($id: ID!) { forecast(id: $id) { state version horizons { minutes zoneId } } }", id, "SUCCEEDED", version);
 }
