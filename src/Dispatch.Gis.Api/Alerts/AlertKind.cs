@@ -24,6 +24,7 @@ internal enum AlertKind
     HazardZoneAdded,
     WarningReceived,
     FeedSilent,
+    RouteCrossesHazard,
 }
 
 internal static class AlertKinds

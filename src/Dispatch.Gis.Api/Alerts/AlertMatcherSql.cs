@@ -47,6 +47,8 @@ internal static class AlertMatcherSql
             ) s
             WHERE c.id > s.match_after AND (s.paused_after IS NULL OR c.id <= s.paused_after)
               AND c.kind = ANY (s.kinds)
+              -- A route crossing is for the crossing unit's own service only: another service's crew is not on that road.
+              AND (c.kind <> 'ROUTE_CROSSES_HAZARD' OR s.owner_service_id::text = c.payload ->> 'serviceId')
               AND alert_severity_rank(c.severity) >= alert_severity_rank(s.min_severity)
               AND (s.scope IS NULL OR c.territory_kato = ANY (s.scope) OR substr(c.territory_kato, 1, 2) || '0000000' = ANY (s.scope))
             ORDER BY c.id, s.id

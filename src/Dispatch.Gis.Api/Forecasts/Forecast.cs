@@ -90,7 +90,14 @@ internal sealed record Exposure(
     IReadOnlyList<ExposedSettlement> Settlements,
     IReadOnlyList<ExposedObject> DangerousObjects,
     IReadOnlyList<ExposedUnit> Units,
-    IReadOnlyList<RouteCrossing> RouteCrossings);
+    IReadOnlyList<RouteCrossing> RouteCrossings,
+    IReadOnlyList<WeightedDistrict>? WeightedDistricts = null);
+
+/// <summary>
+/// A district with a published total that the zone reaches: of its people outside the settlement points
+/// (<paramref name="OutsidePoints"/>), <paramref name="People"/> are counted, by the share of its area inside the zone.
+/// </summary>
+internal sealed record WeightedDistrict(string Kato, string Name, long Total, int Year, string Source, long OutsidePoints, double AreaShare, long People = 0);
 
 internal sealed record ExposedSettlement(long Id, string Name, long Population);
 

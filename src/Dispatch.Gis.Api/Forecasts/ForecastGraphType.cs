@@ -143,6 +143,26 @@ internal sealed class ExposureGraphType : ObjectGraphType<Exposure>
             .Resolve(ctx => ctx.Source.Units);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RouteCrossingGraphType>>>>("routeCrossings")
             .Description("Units on their way to the forecast's incident whose path runs through the zone.").Resolve(ctx => ctx.Source.RouteCrossings);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<WeightedDistrictGraphType>>>>("weightedDistricts")
+            .Description("Districts with a published population total the zone reaches, and the people counted from each beyond its settlement points.")
+            .Resolve(ctx => ctx.Source.WeightedDistricts ?? []);
+    }
+}
+
+internal sealed class WeightedDistrictGraphType : ObjectGraphType<WeightedDistrict>
+{
+    public WeightedDistrictGraphType()
+    {
+        Name = "ExposureWeightedDistrict";
+        Field(x => x.Kato);
+        Field(x => x.Name).Description("English name.");
+        Field<NonNullGraphType<LongGraphType>>("total").Description("The district's published total.").Resolve(ctx => ctx.Source.Total);
+        Field(x => x.Year);
+        Field(x => x.Source);
+        Field<NonNullGraphType<LongGraphType>>("outsidePoints").Description("Total less the district's settlement points, not below 0.")
+            .Resolve(ctx => ctx.Source.OutsidePoints);
+        Field(x => x.AreaShare).Description("area(zone ∩ district) / area(district), on the WGS 84 spheroid.");
+        Field<NonNullGraphType<LongGraphType>>("people").Description("outsidePoints × areaShare, rounded: counted in population.").Resolve(ctx => ctx.Source.People);
     }
 }
 

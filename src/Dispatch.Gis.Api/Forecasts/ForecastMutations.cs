@@ -19,7 +19,7 @@ namespace Dispatch.Gis.Forecasts;
 /// computation could refuse is checked here first, so a bad request stores nothing.
 /// </summary>
 internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loaders, IncidentLoaders incidents, ChemicalReleaseModel model,
-    ForecastSchedule schedule, ClassificationRules rules)
+    ForecastSchedule schedule, ClassificationRules rules, ForecastWarningDraft warningDraft)
 {
     public static readonly IReadOnlyList<int> DefaultHorizonsMinutes = [15, 30, 60];
 
@@ -152,6 +152,7 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
             {
                 var version = await ZoneDb.CloseAsync(w, zone, "forecast cancelled", ct);
                 await ZoneSituation.OfferAsync(w, rules, zone.Id, version, zone.Name, zone.Hazard, zone.TerritoryKato, zone.IncidentId, "forecast cancelled", ct);
+                await warningDraft.ZoneClosedAsync(w, zone.Id, version, ct);
                 closed.Add(zone.Id);
             }
 

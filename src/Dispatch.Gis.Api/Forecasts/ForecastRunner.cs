@@ -18,7 +18,7 @@ namespace Dispatch.Gis.Forecasts;
 /// its exposure, announce route crossings, and SUCCEEDED. A failure is FAILED with its message; a cancelled forecast
 /// is left alone at every step.
 /// </summary>
-internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel model, ClassificationRules rules)
+internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel model, ClassificationRules rules, ForecastWarningDraft warningDraft)
 {
     public async Task<string> RunAsync(Guid id, ComputationReason reason, WriteOrigin origin, CancellationToken ct)
     {
@@ -174,6 +174,7 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
             forecastId = forecast.Id, incidentId = forecast.IncidentId, version, reason = DbEnum.Text(reason), inputsHash = hash, stationId = station,
             horizons = summary,
         }, forecast.Source, forecast.TerritoryKato));
+        await warningDraft.AfterComputationAsync(w, forecast, version, ct);
         return version;
     }
 }

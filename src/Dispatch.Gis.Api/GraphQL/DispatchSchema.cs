@@ -86,6 +86,7 @@ internal sealed class MutationType : ObjectGraphType
         ActivatorUtilities.CreateInstance<SituationLevelMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<PublicWarnings.PublicWarningMutations>(services).AddTo(this);
         ActivatorUtilities.CreateInstance<Alerts.AlertMutations>(services).AddTo(this);
+        ActivatorUtilities.CreateInstance<Territories.TerritoryMutations>(services).AddTo(this);
         RootFieldGuard.Apply(this, db, quotas, logger, audited: true);
     }
 }

@@ -54,6 +54,7 @@ internal static class TextLimits
         ["Mutation.cancelPublicWarning.note"] = Note,
         ["CreateAlertSubscriptionInput.webhookUrl"] = Alerts.AlertMutations.MaxWebhookUrlLength,
         ["CreateAlertSubscriptionInput.territories"] = Code,
+        ["Mutation.setTerritoryPopulation.kato"] = Code,
     };
 
     public static int For(string key) => Declared.GetValueOrDefault(key, ShortText);

@@ -42,8 +42,8 @@ internal sealed record WarningArea(WarningAreaSource Source, Guid? ZoneId, int? 
 internal sealed record PublicWarning(Guid Id, PublicWarningState State, WarningAreaSource AreaSource, Guid? ZoneId, string? TerritoryKato, string CreatedBy,
     DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<WarningMessage> Messages) : Auth.ITerritorial
 {
-    /// <summary>The latest public message: what aggregators hold now.</summary>
-    public WarningMessage Current => Messages.Last(m => m.Status == WarningMessageStatus.Actual);
+    /// <summary>The latest public message: what aggregators hold now; null while the warning is only a draft nobody has sent.</summary>
+    public WarningMessage? Current => Messages.LastOrDefault(m => m.Status == WarningMessageStatus.Actual);
 
     public WarningMessage? PendingDraft => Messages.LastOrDefault(m => m.Status == WarningMessageStatus.Draft);
 }

@@ -167,6 +167,35 @@ internal static class PublicWarningDb
         return id;
     }
 
+    /// <summary>
+    /// An Alert drafted for the officer to approve (status Draft: not served, not in the feed) over a zone's current
+    /// version, for an incident that has none drafted yet; null when one was (the claim is the unique incident column,
+    /// so concurrent forecasts of one incident draft once). Called under the zone's lock.
+    /// </summary>
+    public static async Task<Guid?> DraftAlertForIncidentAsync(UnitOfWork w, Guid incident, Guid zone, WarningContent content, PublicWarningOptions options,
+        DateTime now, CancellationToken ct)
+    {
+        var area = await ResolveAreaAsync(w, new AreaRequest(zone, null, null), options, ct);
+        Guid id;
+        await using (var insert = w.Command(PublicWarningSql.InsertForecastDraft))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = zone });
+            insert.Parameters.Add(Db.Nullable(area.TerritoryKato));
+            insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            insert.Parameters.Add(new NpgsqlParameter { Value = incident });
+            if (await insert.ExecuteScalarAsync(ct) is not Guid inserted)
+            {
+                return null;
+            }
+
+            id = inserted;
+        }
+
+        var identifier = await AppendAsync(w, id, CapMsgType.Alert, WarningMessageStatus.Draft, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, CapMsgType.Alert, content, area, new { incidentId = incident, zoneVersion = area.ZoneVersion }));
+        return id;
+    }
+
     /// <summary>Locks the warning (warnings after zones in the lock order) and returns its state; NOT_FOUND when there is none.</summary>
     public static async Task<PublicWarningState> LockAsync(UnitOfWork w, Guid id, CancellationToken ct)
     {
@@ -183,6 +212,12 @@ internal static class PublicWarningDb
     public static async Task<string> UpdateAsync(UnitOfWork w, Guid id, WarningContent content, WarningArea area, PublicWarningOptions options, DateTime now,
         CancellationToken ct)
     {
+        if (await HeadAsync(w, id, WarningMessageStatus.Actual, ct) is null)
+        {
+            // An Update must name the Alert it updates, and none has been sent.
+            throw new ConflictException("the warning has not been sent yet: confirm its draft (confirmPublicWarningDraft) or cancel it", "warning");
+        }
+
         await DiscardDraftsAsync(w, id, ct);
         await SetAreaAsync(w, id, area, ct);
         var identifier = await AppendAsync(w, id, CapMsgType.Update, WarningMessageStatus.Actual, content, area, null, options, now, ct);
@@ -193,8 +228,13 @@ internal static class PublicWarningDb
     /// <summary>The last word of the chain: a Cancel with the current content and area, naming every earlier message.</summary>
     public static async Task<string> CancelAsync(UnitOfWork w, Guid id, string? note, PublicWarningOptions options, DateTime now, CancellationToken ct)
     {
+        if (await HeadAsync(w, id, WarningMessageStatus.Actual, ct) is not { } sent)
+        {
+            return await DropUnsentAsync(w, id, note, ct);
+        }
+
         await DiscardDraftsAsync(w, id, ct);
-        var (head, area) = (await HeadAsync(w, id, WarningMessageStatus.Actual, ct))!.Value;
+        var (head, area) = sent;
         var identifier = await AppendAsync(w, id, CapMsgType.Cancel, WarningMessageStatus.Actual, head.Content, area, note, options, now, ct);
         await using (var cancel = w.Command(PublicWarningSql.Cancel))
         {
@@ -204,6 +244,25 @@ internal static class PublicWarningDb
 
         w.Add(Event("PUBLIC_WARNING_CANCELLED", id, identifier, CapMsgType.Cancel, head.Content, area, new { note }));
         return identifier;
+    }
+
+    /// <summary>
+    /// A warning nobody sent ends without a CAP message (there is nothing for an aggregator to retire): its draft is
+    /// discarded and the warning cancelled. Returns the discarded draft's identifier.
+    /// </summary>
+    private static async Task<string> DropUnsentAsync(UnitOfWork w, Guid id, string? note, CancellationToken ct)
+    {
+        var (draft, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
+            ?? throw new ConflictException("the warning has neither a sent message nor a draft", "warning");
+        await DiscardDraftsAsync(w, id, ct);
+        await using (var cancel = w.Command(PublicWarningSql.Cancel))
+        {
+            cancel.Parameters.Add(new NpgsqlParameter { Value = id });
+            await cancel.ExecuteNonQueryAsync(ct);
+        }
+
+        w.Add(Event("PUBLIC_WARNING_CANCELLED", id, draft.Identifier, draft.MsgType, draft.Content, area, new { note, neverSent = true }));
+        return draft.Identifier;
     }
 
     /// <summary>The pending draft goes out as it is, sent now and naming every public message before it; a drafted Cancel ends the warning.</summary>
@@ -237,8 +296,13 @@ internal static class PublicWarningDb
             await cancel.ExecuteNonQueryAsync(ct);
         }
 
-        w.Add(Event(draft.MsgType == CapMsgType.Cancel ? "PUBLIC_WARNING_CANCELLED" : "PUBLIC_WARNING_UPDATED", id, draft.Identifier, draft.MsgType, draft.Content,
-            area, new { confirmedDraft = true }));
+        var kind = draft.MsgType switch
+        {
+            CapMsgType.Alert => "PUBLIC_WARNING_ISSUED",
+            CapMsgType.Cancel => "PUBLIC_WARNING_CANCELLED",
+            _ => "PUBLIC_WARNING_UPDATED",
+        };
+        w.Add(Event(kind, id, draft.Identifier, draft.MsgType, draft.Content, area, new { confirmedDraft = true }));
         return draft.Identifier;
     }
 
@@ -282,6 +346,12 @@ internal static class PublicWarningDb
         foreach (var id in ids)
         {
             var found = await HeadAsync(w, id, WarningMessageStatus.Actual, ct);
+            if (found is null && await HeadAsync(w, id, WarningMessageStatus.Draft, ct) is { } unsent)
+            {
+                await RedraftUnsentAsync(w, id, unsent.Message, type, newArea, version, options, now, ct);
+                continue;
+            }
+
             if (found is not { } current || current.Message.Content.Expires <= now)
             {
                 continue;
@@ -297,6 +367,28 @@ internal static class PublicWarningDb
             var identifier = await AppendAsync(w, id, type, WarningMessageStatus.Draft, content, area, note, options, now, ct);
             w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, type, content, area, new { zoneVersion = version }));
         }
+    }
+
+    /// <summary>
+    /// A warning still only drafted (from a forecast) follows its zone as a draft: a redraw replaces the drafted Alert
+    /// with one over the new area, a closing drops it, since nothing was sent that would need cancelling.
+    /// </summary>
+    private static async Task RedraftUnsentAsync(UnitOfWork w, Guid id, WarningMessage draft, CapMsgType type, Func<Task<WarningArea>>? newArea, int version,
+        PublicWarningOptions options, DateTime now, CancellationToken ct)
+    {
+        if (type == CapMsgType.Cancel || newArea is null)
+        {
+            await DropUnsentAsync(w, id, "the emergency zone was closed before the draft was sent", ct);
+            return;
+        }
+
+        await DiscardDraftsAsync(w, id, ct);
+        var area = await newArea();
+        await SetAreaAsync(w, id, area, ct);
+        // Not sent yet, so it keeps its span of validity from now rather than from when it was first drafted.
+        var content = draft.Content with { Effective = now, Expires = now + (draft.Content.Expires - draft.Content.Effective) };
+        var identifier = await AppendAsync(w, id, draft.MsgType, WarningMessageStatus.Draft, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, draft.MsgType, content, area, new { zoneVersion = version }));
     }
 
     private static async Task DiscardDraftsAsync(UnitOfWork w, Guid id, CancellationToken ct)

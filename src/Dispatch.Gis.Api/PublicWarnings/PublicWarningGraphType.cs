@@ -115,8 +115,10 @@ internal sealed class PublicWarningGraphType : ObjectGraphType<PublicWarning>
         Field(x => x.CreatedBy);
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
         Field<NonNullGraphType<DateTimeGraphType>>("updatedAt").Resolve(ctx => ctx.Source.UpdatedAt);
-        Field<NonNullGraphType<WarningMessageGraphType>>("current").Description("The latest public message.").Resolve(ctx => ctx.Source.Current);
-        Field<WarningMessageGraphType>("pendingDraft").Description("An update drafted from a zone redraw (a cancel, from its closing), waiting for an officer.")
+        Field<WarningMessageGraphType>("current").Description("The latest public message; null while the warning is a draft nobody has sent (drafted from a forecast).")
+            .Resolve(ctx => ctx.Source.Current);
+        Field<WarningMessageGraphType>("pendingDraft")
+            .Description("A message waiting for an officer: an Alert drafted from an incident's first forecast, an Update drafted from a zone redraw, a Cancel from its closing.")
             .Resolve(ctx => ctx.Source.PendingDraft);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<WarningMessageGraphType>>>>("messages").Description("Every message, oldest first, drafts included.")
             .Resolve(ctx => ctx.Source.Messages);

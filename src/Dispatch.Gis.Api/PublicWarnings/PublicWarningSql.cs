@@ -22,9 +22,10 @@ internal static class PublicWarningSql
     public const string MessagesOf = $"SELECT {MessageColumns} FROM public_warning_messages m WHERE m.warning_id = ANY($1) ORDER BY m.warning_id, m.seq";
 
     // The latest public message decides whether a warning is current; $1 is now.
+    // A warning with only a draft has no public message: not current (coalesce keeps NOT (…) true for it too).
     private const string IsCurrent = """
-        w.state = 'ACTIVE' AND (SELECT h.expires FROM public_warning_messages h WHERE h.warning_id = w.id AND h.status = 'ACTUAL'
-                                ORDER BY h.seq DESC LIMIT 1) > {0}
+        w.state = 'ACTIVE' AND coalesce((SELECT h.expires FROM public_warning_messages h WHERE h.warning_id = w.id AND h.status = 'ACTUAL'
+                                ORDER BY h.seq DESC LIMIT 1) > {0}, false)
         """;
 
     public static (string Sql, NpgsqlParameter[] Parameters) List(PublicWarningFilter filter, DateTime now)
@@ -78,6 +79,13 @@ internal static class PublicWarningSql
 
     public const string InsertWarning = """
         INSERT INTO public_warnings (area_source, zone_id, territory_kato, created_by) VALUES ($1, $2, $3, $4) RETURNING id
+        """;
+
+    // At most one warning drafted from forecasts per incident: a second claim finds the first and inserts nothing.
+    public const string InsertForecastDraft = """
+        INSERT INTO public_warnings (area_source, zone_id, territory_kato, created_by, drafted_for_incident) VALUES ('ZONE', $1, $2, $3, $4)
+        ON CONFLICT (drafted_for_incident) WHERE drafted_for_incident IS NOT NULL DO NOTHING
+        RETURNING id
         """;
 
     public const string NextSeq = "UPDATE public_warnings SET messages = messages + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING messages";

@@ -28,10 +28,14 @@ internal sealed record Territory(
     string? Iso3166,
     string Pcode,
     double AreaKm2,
-    AdminCentre? AdminCentre) : Auth.ITerritorial
+    AdminCentre? AdminCentre,
+    PopulationTotal? PopulationTotal) : Auth.ITerritorial
 {
     string? Auth.ITerritorial.TerritoryKato => Kato;
 }
+
+/// <summary>A district's resident population as a statistics office published it: the figure, the year it is for, who published it.</summary>
+internal sealed record PopulationTotal(long Total, int Year, string Source);
 
 internal sealed record AdminCentre(string NameKk, string NameRu, string NameEn, Point Point);
 

@@ -118,5 +118,6 @@ internal static class TerritoryDb
         AreaKm2: r.GetDouble(at + 9),
         AdminCentre: r.IsDBNull(at + 10)
             ? null
-            : new AdminCentre(r.GetString(at + 11), r.GetString(at + 12), r.GetString(at + 13), r.GetFieldValue<Point>(at + 10)));
+            : new AdminCentre(r.GetString(at + 11), r.GetString(at + 12), r.GetString(at + 13), r.GetFieldValue<Point>(at + 10)),
+        PopulationTotal: r.IsDBNull(at + 14) ? null : new PopulationTotal(r.GetInt64(at + 14), r.GetInt32(at + 15), r.GetString(at + 16)));
 }

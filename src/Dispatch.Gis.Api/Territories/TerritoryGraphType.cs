@@ -31,6 +31,18 @@ internal sealed class AdminCentreGraphType : ObjectGraphType<AdminCentre>
     }
 }
 
+internal sealed class PopulationTotalGraphType : ObjectGraphType<PopulationTotal>
+{
+    public PopulationTotalGraphType()
+    {
+        Name = "TerritoryPopulationTotal";
+        Description = "A district's resident population as a statistics office published it.";
+        Field<NonNullGraphType<LongGraphType>>("total").Resolve(ctx => ctx.Source.Total);
+        Field(x => x.Year).Description("The year the figure is for.");
+        Field(x => x.Source).Description("Who published it.");
+    }
+}
+
 internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
 {
     public TerritoryGraphType(TerritoryLoaders loaders, Regimes.RegimeLoaders regimeLoaders, Situation.SituationLoaders situation,
@@ -52,6 +64,9 @@ internal sealed class TerritoryGraphType : ObjectGraphType<Territory>
             .Description("Sum of the populations of the reference settlements (GeoNames places of 15,000 or more) inside; not a census total.")
             .Costing(Costs.SpatialJoin)
             .Resolve(ctx => loaders.PopulationByKato(ctx, ctx.Source.Kato));
+        Field<PopulationTotalGraphType>("populationTotal")
+            .Description("The published resident population, when an administrator has set it (setTerritoryPopulation); districts only, null otherwise.")
+            .Resolve(ctx => ctx.Source.PopulationTotal);
         ResponseBudgetVisitor.SizedBeforeRead(Field<NonNullGraphType<GeometryGraphType>>("geometry")
             .Description("Boundary as GeoJSON MultiPolygon, optionally simplified for display.")
             .Argument<FloatGraphType>("simplifyMeters", "Simplification tolerance in metres; 0 or absent returns the full boundary.")

@@ -8,12 +8,18 @@ internal static class TerritorySql
 {
     public const string Columns = """
         kato, level, kind, parent_kato, name_kk, name_ru, name_en, iso_3166_2, pcode, area_km2,
-        admin_centre, admin_centre_name_kk, admin_centre_name_ru, admin_centre_name_en
+        admin_centre, admin_centre_name_kk, admin_centre_name_ru, admin_centre_name_en,
+        population_total, population_year, population_source
         """;
 
     /// <summary>The same columns qualified with a table alias, for joins.</summary>
     public static string ColumnsOf(string alias) =>
         string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => $"{alias}.{c}"));
+
+    /// <summary>$2 NULL clears the total with its year and source.</summary>
+    public const string SetPopulation = """
+        UPDATE territories SET population_total = $2, population_year = $3, population_source = $4 WHERE kato = $1
+        """;
 
     public const string ByKato = $"SELECT {Columns} FROM territories WHERE kato = ANY($1)";
 

@@ -15,6 +15,15 @@ internal static class CapAssert
     public static readonly XNamespace Cap = CapSchema.Namespace;
     public const int MaxPoints = 100;
 
+    /// <summary>The identifiers /cap/feed.atom lists now, read from each entry's link as an aggregator follows it.</summary>
+    public static async Task<List<string>> FeedIdentifiersAsync(Infrastructure.GraphQLClient anonymous)
+    {
+        var feed = XDocument.Parse(await anonymous.Http.GetStringAsync("/cap/feed.atom"));
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        return feed.Descendants(atom + "entry").Select(e => e.Element(atom + "link")!.Attribute("href")!.Value)
+            .Select(href => Uri.UnescapeDataString(new Uri(href).AbsolutePath["/cap/".Length..^".xml".Length])).ToList();
+    }
+
     public static XElement Valid(string xml)
     {
         var document = XDocument.Parse(xml);

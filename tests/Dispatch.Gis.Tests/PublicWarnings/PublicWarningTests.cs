@@ -80,7 +80,7 @@ public sealed class PublicWarningTests(ApiFixture api)
 
         // Every message of the chain stays served (later ones refer to it); the feed no longer lists the warning.
         Assert.Equal(HttpStatusCode.OK, (await anonymous.Http.GetAsync(issued["current"]!["capPath"]!.GetValue<string>())).StatusCode);
-        Assert.DoesNotContain(await FeedIdentifiersAsync(anonymous), i => i == CapAssert.Text(third, "identifier") || i == CapAssert.Text(alert, "identifier"));
+        Assert.DoesNotContain(await CapAssert.FeedIdentifiersAsync(anonymous), i => i == CapAssert.Text(third, "identifier") || i == CapAssert.Text(alert, "identifier"));
 
         // A cancelled warning is over: neither updated nor cancelled again.
         var again = await api.GraphQL.PostAsync("mutation ($w: ID!, $i: PublicWarningInput!) { updatePublicWarning(warning: $w, input: $i) { id } }",
@@ -163,7 +163,7 @@ public sealed class PublicWarningTests(ApiFixture api)
         var draftIdentifier = draft["identifier"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.Http.GetAsync($"/cap/{draftIdentifier}.xml")).StatusCode);
         Assert.Equal(alertIdentifier, drafted["current"]!["identifier"]!.GetValue<string>());
-        var feed = await FeedIdentifiersAsync(anonymous);
+        var feed = await CapAssert.FeedIdentifiersAsync(anonymous);
         Assert.Contains(alertIdentifier, feed);
         Assert.DoesNotContain(draftIdentifier, feed);
 
@@ -182,8 +182,8 @@ public sealed class PublicWarningTests(ApiFixture api)
         Assert.Equal("Update", CapAssert.Text(update, "msgType"));
         Assert.Equal(alertIdentifier, CapAssert.Text(update, "references").Split(',')[1]);
         Assert.Null(confirmed["pendingDraft"]);
-        Assert.Contains(CapAssert.Text(update, "identifier"), await FeedIdentifiersAsync(anonymous));
-        Assert.DoesNotContain(alertIdentifier, await FeedIdentifiersAsync(anonymous));
+        Assert.Contains(CapAssert.Text(update, "identifier"), await CapAssert.FeedIdentifiersAsync(anonymous));
+        Assert.DoesNotContain(alertIdentifier, await CapAssert.FeedIdentifiersAsync(anonymous));
 
         // Nothing left to confirm.
         Assert.Equal("CONFLICT", (await api.GraphQL.PostAsync("mutation ($w: ID!) { confirmPublicWarningDraft(warning: $w) { id } }", new { w = id })).ErrorCode());
@@ -205,7 +205,7 @@ public sealed class PublicWarningTests(ApiFixture api)
         var drafted = await WarningAsync(id);
         Assert.Equal("ACTIVE", drafted["state"]!.GetValue<string>());
         Assert.Equal("CANCEL", drafted["pendingDraft"]!["msgType"]!.GetValue<string>());
-        Assert.Contains(CapAssert.Text(alert, "identifier"), await FeedIdentifiersAsync(anonymous));
+        Assert.Contains(CapAssert.Text(alert, "identifier"), await CapAssert.FeedIdentifiersAsync(anonymous));
 
         var confirmed = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ confirmPublicWarningDraft(warning: $w) {{ {Warning} }} }}", new { w = id }))
             ["confirmPublicWarningDraft"]!;
@@ -213,7 +213,7 @@ public sealed class PublicWarningTests(ApiFixture api)
         Assert.Equal("CANCELLED", confirmed["state"]!.GetValue<string>());
         Assert.Equal("Cancel", CapAssert.Text(cancel, "msgType"));
         Assert.Equal(Reference(alert), CapAssert.Text(cancel, "references"));
-        Assert.DoesNotContain(CapAssert.Text(alert, "identifier"), await FeedIdentifiersAsync(anonymous));
+        Assert.DoesNotContain(CapAssert.Text(alert, "identifier"), await CapAssert.FeedIdentifiersAsync(anonymous));
         Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_CANCELLED"], await EventKindsAsync(id));
     }
 
@@ -403,14 +403,6 @@ public sealed class PublicWarningTests(ApiFixture api)
         var alert = CapAssert.Valid(xml);
         Assert.Equal(message["identifier"]!.GetValue<string>(), CapAssert.Text(alert, "identifier"));
         return alert;
-    }
-
-    private static async Task<List<string>> FeedIdentifiersAsync(GraphQLClient anonymous)
-    {
-        var feed = XDocument.Parse(await anonymous.Http.GetStringAsync("/cap/feed.atom"));
-        XNamespace atom = "http://www.w3.org/2005/Atom";
-        return feed.Descendants(atom + "entry").Select(e => e.Element(atom + "link")!.Attribute("href")!.Value)
-            .Select(href => Uri.UnescapeDataString(new Uri(href).AbsolutePath["/cap/".Length..^".xml".Length])).ToList();
     }
 
     private async Task<JsonNode> WarningAsync(string id) =>
