@@ -37,7 +37,16 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
         }
     }
 
-    public long QueuedEvents => Volatile.Read(ref _subscribers).Sum(s => (long)s.Queue.Reader.Count);
+    public long QueuedEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.All.Sum(s => (long)s.Queue.Reader.Count);
+            }
+        }
+    }
 
     /// <summary>Each current subscriber's buffer, for the tests and the readiness report.</summary>
     public IReadOnlyList<SubscriberBuffer> Buffers
