@@ -17,6 +17,7 @@ internal static class ForecastSetup
             .ValidateOnStart();
         var options = configuration.GetSection(ForecastOptions.Section).Get<ForecastOptions>() ?? new ForecastOptions();
         services.AddSingleton(_ => ChemicalReleaseModel.Load(ChemicalReleaseModel.DefaultDirectory));
+        services.AddSingleton<IForecastStep, ChemicalReleaseStep>();
         services.AddSingleton<ForecastRunner>();
         services.AddSingleton<ForecastSchedule>();
         services.AddSingleton<ForecastLoaders>();
