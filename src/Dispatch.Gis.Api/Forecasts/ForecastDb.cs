@@ -194,7 +194,7 @@ internal static class ForecastDb
 
     private static Forecast Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), DbEnum.Parse<ForecastModel>(r.GetString(1)), DbEnum.Parse<ForecastState>(r.GetString(2)), r.GetFloat(3),
-        r.IsDBNull(4) ? null : r.GetGuid(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.GetFieldValue<Point>(6), r.TextOrNull(7), r.GetString(8), r.GetDouble(9),
+        r.IsDBNull(4) ? null : r.GetGuid(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.GetFieldValue<Point>(6), r.TextOrNull(7), r.TextOrNull(8), DoubleOrNull(r, 9),
         r.GetFieldValue<int[]>(10), r.IsDBNull(11) ? null : JsonSerializer.Deserialize<ForecastWeather>(r.GetString(11), Json), r.GetBoolean(12),
         r.IsDBNull(13) ? null : r.GetGuid(13), r.IsDBNull(14) ? null : JsonDocument.Parse(r.GetString(14)).RootElement.Clone(), r.TextOrNull(15),
         r.GetInt32(16), r.GetFieldValue<string[]>(17), JsonSerializer.Deserialize<List<ForecastWarning>>(r.GetString(18), Json) ?? [], r.TextOrNull(19),

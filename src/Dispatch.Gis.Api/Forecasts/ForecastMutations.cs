@@ -18,7 +18,8 @@ namespace Dispatch.Gis.Forecasts;
 /// computation could refuse is checked here first, so a bad request stores nothing.
 /// </summary>
 internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loaders, IncidentLoaders incidents, IEnumerable<IForecastStep> steps,
-    ForecastSchedule schedule, ClassificationRules rules)
+    ForecastSchedule schedule, ClassificationRules rules, DamBreakMutations dams,
+    InundationLevelMutations levels)
 {
     private readonly Dictionary<ForecastModel, IForecastStep> _steps = steps.ToDictionary(s => s.Model);
 
@@ -41,6 +42,9 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
             .Argument<NonNullGraphType<IdGraphType>>("forecast")
             .AllowRoles(Role.DutyOfficer112)
             .ResolveAsync(RefreshForecastAsync);
+
+        dams.AddTo(root);
+        levels.AddTo(root);
     }
 
     private async Task<object?> RunForecastAsync(IResolveFieldContext ctx)
