@@ -95,10 +95,7 @@ internal sealed class DamBreakMutations(NpgsqlDataSource db, DamBreakModel model
             ?? throw new InvalidGeometryException("valleyLine must be a LineString", "valleyLine");
         var parameters = ctx.GetArgument<DamParameters>("dam");
         parameters = parameters with { Basis = TextInput.Optional(parameters.Basis, "dam.basis", TextLimits.Note, multiline: true) };
-        var input = new DamBreakInput(valley, parameters.UpstreamDepthMetres, parameters.RelativeBreachWidth, parameters.BedSlope, parameters.ValleyCrossSlope,
-            DamBreakModel.DefaultHorizons, parameters.ReservoirVolumeCubicMetres is { } v && parameters.WaterDepthMetres is { } hw
-                ? new BreachInput(v, hw, parameters.BreachHeightMetres ?? hw, parameters.BreachMode ?? BreachMode.Overtopping)
-                : null);
+        var input = DamBreakStep.Input(valley, parameters, DamBreakStep.DefaultHorizonsMinutes);
         if ((parameters.ReservoirVolumeCubicMetres is null) != (parameters.WaterDepthMetres is null))
         {
             throw new BadUserInputException("give reservoirVolumeCubicMetres and waterDepthMetres together (the peak outflow needs both)", "dam");

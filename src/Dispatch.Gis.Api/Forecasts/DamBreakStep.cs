@@ -123,7 +123,8 @@ internal sealed class DamBreakStep(NpgsqlDataSource db, DamBreakModel model) : I
         };
     }
 
-    private static DamBreakInput Input(LineString valley, DamParameters p, IReadOnlyList<int> horizonsMinutes) =>
+    /// <summary>The model's input from a dam's stored figures; the peak outflow only when the reservoir volume and water depth are known.</summary>
+    internal static DamBreakInput Input(LineString valley, DamParameters p, IReadOnlyList<int> horizonsMinutes) =>
         new(valley, p.UpstreamDepthMetres, p.RelativeBreachWidth, p.BedSlope, p.ValleyCrossSlope, [.. horizonsMinutes.Select(m => TimeSpan.FromMinutes(m))],
             p.ReservoirVolumeCubicMetres is { } v && p.WaterDepthMetres is { } hw
                 ? new BreachInput(v, hw, p.BreachHeightMetres ?? hw, p.BreachMode ?? BreachMode.Overtopping)

@@ -17,12 +17,16 @@ internal sealed class FloodByLevelStep(NpgsqlDataSource db) : IForecastStep
     /// <summary>A flood by level is the level as it stands, not a time after an event: its one horizon is 0.</summary>
     public static readonly IReadOnlyList<int> Horizons = [0];
 
+    /// <summary>WATER_LEVEL's physical range (data/monitoring/thresholds.json, −1000…3000 cm), in metres.</summary>
+    public const double MinLevelMetres = -10;
+    public const double MaxLevelMetres = 30;
+
     public ForecastModel Model => ForecastModel.FloodByLevel;
 
     public async Task<NewForecast> CheckAsync(ForecastRequest request, CancellationToken ct)
     {
         var post = request.HydroPostId ?? throw new BadUserInputException("a flood by level is drawn at a hydro post: give hydroPost", "input.hydroPost");
-        var level = request.Input.WaterLevelMetres is { } given ? ModelInput.InRange(given, "input.waterLevelMetres", -10, 30, "m above the post's zero") : (double?)null;
+        var level = request.Input.WaterLevelMetres is { } given ? ModelInput.InRange(given, "input.waterLevelMetres", MinLevelMetres, MaxLevelMetres, "m above the post's zero") : (double?)null;
         if ((await InundationLevelDb.ByStationAsync(db, post, ct)).Count == 0)
         {
             throw new BadUserInputException("the post has no inundation levels: set them with setInundationLevels first", "input.hydroPost");

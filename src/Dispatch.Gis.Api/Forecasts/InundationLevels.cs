@@ -112,7 +112,7 @@ internal sealed class InundationLevelMutations(NpgsqlDataSource db, SpatialArgum
             var at = $"levels[{i}]";
             var zone = await spatial.GeometryAsync(given[i].Zone, epsg, at + ".zone", ct) as Polygon
                 ?? throw new InvalidGeometryException("an inundation zone is one Polygon", at + ".zone");
-            ModelInput.InRange(given[i].LevelMetres, at + ".levelMetres", -10, 30, "m above the post's zero (WATER_LEVEL's -1000…3000 cm)");
+            ModelInput.InRange(given[i].LevelMetres, at + ".levelMetres", FloodByLevelStep.MinLevelMetres, FloodByLevelStep.MaxLevelMetres, "m above the post's zero");
             levels.Add(new InundationLevel(given[i].LevelMetres, Geodesy.Rfc7946(zone)));
             bases.Add(TextInput.Optional(given[i].Basis, at + ".basis", TextLimits.Note, multiline: true));
         }
