@@ -201,22 +201,8 @@ public sealed class ForecastJobTests(ApiFixture api)
 
     private async Task<JsonNode> ReadAsync(string id) => (await api.GraphQL.QueryAsync(Read, new { id }))["forecast"]!;
 
-    private async Task<JsonNode> WaitAsync(string id, string state, int version = 1)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var forecast = await ReadAsync(id);
-            if (forecast["state"]!.GetValue<string>() == state && forecast["version"]!.GetValue<int>() >= version)
-            {
-                return forecast;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"forecast still {forecast.ToJsonString()}");
-            Assert.NotEqual("FAILED", forecast["state"]!.GetValue<string>());
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonNode> WaitAsync(string id, string state, int version = 1) =>
+        ForecastPolling.WaitAsync(api, id, f => f["state"]!.GetValue<string>() == state && f["version"]!.GetValue<int>() >= version, read: Read);
 
     private async Task WaitForRunsAsync(string id, int runs)
     {

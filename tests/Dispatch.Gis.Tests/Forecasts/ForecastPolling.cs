@@ -18,14 +18,15 @@ internal static class ForecastPolling
     public static async Task<string> RunAsync(ApiFixture api, object input) =>
         (await api.GraphQL.QueryAsync(Run, new { i = input }))["runForecast"]!["id"]!.GetValue<string>();
 
-    public static async Task<JsonNode> ReadAsync(ApiFixture api, string id) => (await api.GraphQL.QueryAsync(Read, new { id }))["forecast"]!;
+    public static async Task<JsonNode> ReadAsync(ApiFixture api, string id, string read = Read) => (await api.GraphQL.QueryAsync(read, new { id }))["forecast"]!;
 
-    public static async Task<JsonNode> WaitAsync(ApiFixture api, string id, Func<JsonNode, bool> done, bool allowFailed = false)
+    /// <summary>Reads the forecast (with <paramref name="read"/>, a query of one $id) until <paramref name="done"/>; FAILED ends the wait unless allowed.</summary>
+    public static async Task<JsonNode> WaitAsync(ApiFixture api, string id, Func<JsonNode, bool> done, bool allowFailed = false, string read = Read)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var forecast = await ReadAsync(api, id);
+            var forecast = await ReadAsync(api, id, read);
             if (done(forecast))
             {
                 return forecast;
