@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Dispatch.Gis.DemoData;
 
 internal sealed record DemoReport(TableReport Services, TableReport Channels, TableReport Units, TableReport DangerousObjects,
-    TableReport HazardZones, TableReport EmergencyZones, double ElapsedSeconds);
+    TableReport HazardZones, TableReport EmergencyZones, TableReport Dams, double ElapsedSeconds);
 
 /// <summary>
 /// Loads the synthetic Almaty demo set (data/demo, described in data/README.md) idempotently, in one transaction,
@@ -45,13 +45,17 @@ internal sealed class DemoDataLoader(NpgsqlDataSource db, ILogger<DemoDataLoader
             "located dangerous objects for hazard zones (run the reference import first)", ct);
         var hazardZones = await UpsertHazardZonesAsync(connection, tx, set.HazardZones, ct);
         var emergencyZones = await UpsertEmergencyZonesAsync(connection, tx, set.EmergencyZones, ct);
+        await RequireNoneMissingAsync(connection, tx, DemoSql.MissingObjects, set.Dams.Select(d => d.Object),
+            "located dangerous objects for dam-break inputs (run the reference import first)", ct);
+        var dams = await ReferenceImporter.UpsertAsync(connection, tx, DemoSql.Dams, set.Dams.Count,
+            [Texts(set.Dams.Select(d => d.Object)), Texts(set.Dams.Select(d => d.GeometryJson)), Texts(set.Dams.Select(d => d.DamJson))], ct);
         await tx.CommitAsync(ct);
 
-        var report = new DemoReport(services, channels, units, objects, hazardZones, emergencyZones, Math.Round(clock.Elapsed.TotalSeconds, 3));
+        var report = new DemoReport(services, channels, units, objects, hazardZones, emergencyZones, dams, Math.Round(clock.Elapsed.TotalSeconds, 3));
         logger.LogInformation(
             "Demo data: services {@Services}, channels {@Channels}, units {@Units}, dangerous objects {@DangerousObjects}, " +
-            "hazard zones {@HazardZones}, emergency zones {@EmergencyZones} in {Seconds} s",
-            services, channels, units, objects, hazardZones, emergencyZones, report.ElapsedSeconds);
+            "hazard zones {@HazardZones}, emergency zones {@EmergencyZones}, dams {@Dams} in {Seconds} s",
+            services, channels, units, objects, hazardZones, emergencyZones, dams, report.ElapsedSeconds);
         return report;
     }
 

@@ -18,8 +18,11 @@ internal sealed record DemoHazardZone(string Object, string Kind, string Name, s
 
 internal sealed record DemoEmergencyZone(string Name, string Kind, string Hazard, string? Note, string GeometryJson);
 
+/// <summary>A HYDRAULIC object's valley line and dam figures for the dam-break forecast (dams.geojson).</summary>
+internal sealed record DemoDam(string Object, string DamJson, string GeometryJson);
+
 internal sealed record DemoSet(IReadOnlyList<DemoService> Services, IReadOnlyList<DemoUnit> Units, IReadOnlyList<DemoObject> Objects,
-    IReadOnlyList<DemoHazardZone> HazardZones, IReadOnlyList<DemoEmergencyZone> EmergencyZones);
+    IReadOnlyList<DemoHazardZone> HazardZones, IReadOnlyList<DemoEmergencyZone> EmergencyZones, IReadOnlyList<DemoDam> Dams);
 
 /// <summary>Reads data/demo and rejects a file that breaks the set's own rules before anything reaches the database.</summary>
 internal static class DemoFiles
@@ -60,6 +63,8 @@ internal static class DemoFiles
 
     private sealed record EmergencyZoneProperties(string Name, string Kind, string Hazard, string? Note = null);
 
+    private sealed record DamProperties(string Object, JsonElement Dam);
+
     public static async Task<DemoSet> ReadAsync(CancellationToken ct)
     {
         ServicesFile services;
@@ -91,7 +96,12 @@ internal static class DemoFiles
                 f.Geometry?.GetRawText() ?? throw Invalid("emergency_zones.geojson", f.Properties.Name, "has no geometry")))
             .ToList();
 
-        var set = new DemoSet(services.Services, units, objects, hazardZones, emergencyZones);
+        var dams = (await FeaturesAsync<DamProperties>("dams.geojson", ct))
+            .Select(f => new DemoDam(f.Properties.Object, f.Properties.Dam.GetRawText(),
+                f.Geometry is { } g && g.GetProperty("type").GetString() == "LineString" ? g.GetRawText() : throw Invalid("dams.geojson", f.Properties.Object, "needs a LineString valley line")))
+            .ToList();
+
+        var set = new DemoSet(services.Services, units, objects, hazardZones, emergencyZones, dams);
         Validate(set);
         return set;
     }

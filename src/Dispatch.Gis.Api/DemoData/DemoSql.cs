@@ -121,4 +121,17 @@ internal static class DemoSql
         )
         SELECT * FROM versions
         """;
+
+    // A reference dam (GPPD:…) gets its valley line and figures; the row is otherwise left as the reference import wrote it.
+    public const string Dams = """
+        WITH s AS (
+            SELECT s.ref, ST_SetSRID(ST_GeomFromGeoJSON(s.geojson), 4326) AS line, s.dam::jsonb AS dam
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS s(ref, geojson, dam)
+        )
+        UPDATE dangerous_objects o SET valley_line = s.line, dam_parameters = s.dam, updated_at = clock_timestamp()
+        FROM s
+        WHERE o.external_ref = s.ref AND o.hazard_class = 'HYDRAULIC'
+          AND (o.dam_parameters IS DISTINCT FROM s.dam OR ST_AsEWKB(o.valley_line) IS DISTINCT FROM ST_AsEWKB(s.line))
+        RETURNING false
+        """;
 }

@@ -6,6 +6,9 @@ namespace Dispatch.Gis.Forecasts;
 internal enum ForecastModel
 {
     ChemicalRelease,
+    GaussianPlume,
+    DamBreak,
+    FloodByLevel,
 }
 
 internal enum ForecastState
@@ -28,8 +31,8 @@ internal sealed record Forecast(
     Guid? IncidentId,
     Point Source,
     string? TerritoryKato,
-    string Substance,
-    double ReleasedMassKilograms,
+    string? Substance,
+    double? ReleasedMassKilograms,
     IReadOnlyList<int> HorizonsMinutes,
     ForecastWeather? Weather,
     bool CompressedGas,
@@ -44,7 +47,22 @@ internal sealed record Forecast(
     DateTime CreatedAt,
     DateTime? StartedAt,
     DateTime? FinishedAt,
-    bool MassFromStock) : Auth.ITerritorial;
+    bool MassFromStock,
+    ForecastParameters Parameters,
+    Guid? HydroPostId,
+    JsonElement? Figures) : Auth.ITerritorial;
+
+/// <summary>What the officer asked that only one model reads; stored as given, checked when the forecast was asked for.</summary>
+/// <param name="EmissionRateKilogramsPerSecond">GAUSSIAN_PLUME: the steady emission rate, kg/s.</param>
+/// <param name="ThresholdMilligramsPerCubicMetre">GAUSSIAN_PLUME: the concentration whose exceedance is the footprint (null: the substance's cited limit).</param>
+/// <param name="ReleaseHeightMetres">GAUSSIAN_PLUME: the height of the source above the ground.</param>
+/// <param name="WaterLevelMetres">FLOOD_BY_LEVEL: the level to draw, metres above the post's zero (null: the post's latest observed level).</param>
+internal sealed record ForecastParameters(
+    double? EmissionRateKilogramsPerSecond = null,
+    double? ThresholdMilligramsPerCubicMetre = null,
+    double? ReleaseHeightMetres = null,
+    Models.Terrain? Terrain = null,
+    double? WaterLevelMetres = null);
 
 /// <summary>The weather a caller may give; every field optional.</summary>
 internal sealed record ForecastWeather(
@@ -69,19 +87,23 @@ internal enum ComputationReason
 internal sealed record ForecastVersion(Guid ForecastId, int Version, ComputationReason Reason, JsonElement Inputs, string InputsHash, Guid? StationId,
     DateTime ComputedAt);
 
-/// <summary>One horizon of a forecast: its zone and the latest computation's figures and exposure.</summary>
+/// <summary>
+/// One horizon of a forecast: its zone and the latest computation's figures and exposure. The depths and areas are the
+/// chemical release's (RD 52.04.253-90) and null for the other models, whose figures are in <paramref name="Figures"/>.
+/// </summary>
 internal sealed record ForecastHorizon(
     Guid ForecastId,
     int Minutes,
     Guid ZoneId,
     int ZoneVersion,
-    double DepthMeters,
-    double TableDepthMeters,
-    double TransportCapMeters,
-    double PossibleAreaSquareMeters,
-    double ActualAreaSquareMeters,
+    double? DepthMeters,
+    double? TableDepthMeters,
+    double? TransportCapMeters,
+    double? PossibleAreaSquareMeters,
+    double? ActualAreaSquareMeters,
     IReadOnlyList<ForecastWarning> Warnings,
-    Exposure Exposure);
+    Exposure Exposure,
+    JsonElement? Figures = null);
 
 /// <summary>What a horizon's zone reaches, counted when it was computed.</summary>
 internal sealed record Exposure(

@@ -9,8 +9,9 @@ using NpgsqlTypes;
 
 namespace Dispatch.Gis.Forecasts;
 
-internal sealed record NewForecast(ForecastModel Model, Guid? DangerousObject, Guid? Incident, Point Source, string? Territory, string Substance,
-    double ReleasedMassKilograms, IReadOnlyList<int> HorizonsMinutes, ForecastWeather? Weather, bool CompressedGas, bool MassFromStock = false);
+internal sealed record NewForecast(ForecastModel Model, Guid? DangerousObject, Guid? Incident, Point Source, string? Territory, string? Substance,
+    double? ReleasedMassKilograms, IReadOnlyList<int> HorizonsMinutes, ForecastWeather? Weather, bool CompressedGas, bool MassFromStock = false,
+    ForecastParameters? Parameters = null, Guid? HydroPost = null);
 
 internal static class ForecastDb
 {
@@ -35,9 +36,9 @@ internal static class ForecastDb
     public static async Task<IDictionary<Guid, IReadOnlyList<ForecastHorizon>>> HorizonsByForecastAsync(NpgsqlDataSource db, IReadOnlyList<Guid> ids,
         CancellationToken ct) =>
         (await Db.ReadAllAsync(db, ForecastSql.HorizonsByForecast, r => new ForecastHorizon(r.GetGuid(0), r.GetInt32(1), r.GetGuid(2), r.GetInt32(3),
-            r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8),
+            DoubleOrNull(r, 4), DoubleOrNull(r, 5), DoubleOrNull(r, 6), DoubleOrNull(r, 7), DoubleOrNull(r, 8),
             JsonSerializer.Deserialize<List<ForecastWarning>>(r.GetString(9), Json) ?? [],
-            JsonSerializer.Deserialize<Exposure>(r.GetString(10), Json)!), ct, Db.Ids(ids)))
+            JsonSerializer.Deserialize<Exposure>(r.GetString(10), Json)!, JsonDocument.Parse(r.GetString(11)).RootElement.Clone()), ct, Db.Ids(ids)))
         .GroupBy(h => h.ForecastId).ToDictionary(g => g.Key, g => (IReadOnlyList<ForecastHorizon>)g.ToList());
 
     /// <summary>Where a dangerous object is (a point on its shape) and its territory; null when it has no usable location.</summary>
@@ -58,13 +59,15 @@ internal static class ForecastDb
             cmd.Parameters.Add(Db.NullableId(forecast.Incident));
             cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.Source });
             cmd.Parameters.Add(Db.Nullable(forecast.Territory));
-            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.Substance });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.ReleasedMassKilograms });
+            cmd.Parameters.Add(Db.Nullable(forecast.Substance));
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Double, Value = (object?)forecast.ReleasedMassKilograms ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.HorizonsMinutes.ToArray() });
             cmd.Parameters.Add(Db.Nullable(forecast.Weather is null ? null : JsonSerializer.Serialize(forecast.Weather, Json)));
             cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.CompressedGas });
             cmd.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
             cmd.Parameters.Add(new NpgsqlParameter { Value = forecast.MassFromStock });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(forecast.Parameters ?? new ForecastParameters(), Json) });
+            cmd.Parameters.Add(Db.NullableId(forecast.HydroPost));
             id = (Guid)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
@@ -72,6 +75,7 @@ internal static class ForecastDb
         {
             forecastId = id, model = DbEnum.Text(forecast.Model), incidentId = forecast.Incident, dangerousObjectId = forecast.DangerousObject,
             substance = forecast.Substance, releasedMassKilograms = forecast.ReleasedMassKilograms, horizonsMinutes = forecast.HorizonsMinutes,
+            parameters = forecast.Parameters, hydroPostId = forecast.HydroPost,
         }, forecast.Source, forecast.Territory));
         return id;
     }
@@ -92,7 +96,7 @@ internal static class ForecastDb
     }
 
     public static async Task<int> ComputedAsync(UnitOfWork w, Guid id, Guid? station, string inputsJson, string hash, IReadOnlyList<string> assumptions,
-        IReadOnlyList<ForecastWarning> warnings, string? weatherSeen, ComputationReason reason, CancellationToken ct)
+        IReadOnlyList<ForecastWarning> warnings, string? weatherSeen, string? figuresJson, ComputationReason reason, CancellationToken ct)
     {
         int version;
         await using var cmd = w.Command(ForecastSql.Computed);
@@ -103,6 +107,7 @@ internal static class ForecastDb
         cmd.Parameters.Add(new NpgsqlParameter { Value = assumptions.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(warnings, Json) });
         cmd.Parameters.Add(Db.Nullable(weatherSeen));
+        cmd.Parameters.Add(Db.Nullable(figuresJson));
         version = (int)(await cmd.ExecuteScalarAsync(ct))!;
         await using var history = w.Command(ForecastSql.InsertVersion);
         history.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -153,27 +158,47 @@ internal static class ForecastDb
         cmd.Parameters.Add(new NpgsqlParameter { Value = h.Minutes });
         cmd.Parameters.Add(new NpgsqlParameter { Value = h.ZoneId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = h.ZoneVersion });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = h.DepthMeters });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = h.TableDepthMeters });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = h.TransportCapMeters });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = h.PossibleAreaSquareMeters });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = h.ActualAreaSquareMeters });
+        foreach (var figure in new[] { h.DepthMeters, h.TableDepthMeters, h.TransportCapMeters, h.PossibleAreaSquareMeters, h.ActualAreaSquareMeters })
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Double, Value = (object?)figure ?? DBNull.Value });
+        }
+
         cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(h.Warnings, Json) });
         cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(h.Exposure, Json) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = h.Figures?.GetRawText() ?? "{}" });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task<IReadOnlyList<ForecastHorizon>> HorizonsAsync(UnitOfWork w, Guid id, CancellationToken ct) =>
         await Db.ReadAllAsync(w, ForecastSql.HorizonsByForecast, r => new ForecastHorizon(r.GetGuid(0), r.GetInt32(1), r.GetGuid(2), r.GetInt32(3),
-            r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), [], new Exposure(0, "", [], [], [], [])), ct,
+            DoubleOrNull(r, 4), DoubleOrNull(r, 5), DoubleOrNull(r, 6), DoubleOrNull(r, 7), DoubleOrNull(r, 8), [], new Exposure(0, "", [], [], [], [])), ct,
             Db.Ids([id]));
+
+    public static async Task DeleteHorizonAsync(UnitOfWork w, Guid id, int minutes, CancellationToken ct)
+    {
+        await using var cmd = w.Command(ForecastSql.DeleteHorizon);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = minutes });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A monitoring station's place, territory and kind; null when there is no such station.</summary>
+    public static async Task<(Point Source, string? Territory, string Kind)?> StationSourceAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        var rows = await Db.ReadAllAsync(db, ForecastSql.StationSource, r => (r.GetFieldValue<Point>(0), r.TextOrNull(1), r.GetString(2)), ct,
+            new NpgsqlParameter { Value = id });
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static double? DoubleOrNull(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetDouble(ordinal);
 
     private static Forecast Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), DbEnum.Parse<ForecastModel>(r.GetString(1)), DbEnum.Parse<ForecastState>(r.GetString(2)), r.GetFloat(3),
-        r.IsDBNull(4) ? null : r.GetGuid(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.GetFieldValue<Point>(6), r.TextOrNull(7), r.GetString(8), r.GetDouble(9),
+        r.IsDBNull(4) ? null : r.GetGuid(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.GetFieldValue<Point>(6), r.TextOrNull(7), r.TextOrNull(8), DoubleOrNull(r, 9),
         r.GetFieldValue<int[]>(10), r.IsDBNull(11) ? null : JsonSerializer.Deserialize<ForecastWeather>(r.GetString(11), Json), r.GetBoolean(12),
         r.IsDBNull(13) ? null : r.GetGuid(13), r.IsDBNull(14) ? null : JsonDocument.Parse(r.GetString(14)).RootElement.Clone(), r.TextOrNull(15),
         r.GetInt32(16), r.GetFieldValue<string[]>(17), JsonSerializer.Deserialize<List<ForecastWarning>>(r.GetString(18), Json) ?? [], r.TextOrNull(19),
         r.GetString(20), r.GetDateTime(21), r.IsDBNull(22) ? null : r.GetDateTime(22), r.IsDBNull(23) ? null : r.GetDateTime(23),
-        r.GetBoolean(24));
+        r.GetBoolean(24), JsonSerializer.Deserialize<ForecastParameters>(r.GetString(25), Json) ?? new ForecastParameters(),
+        r.IsDBNull(26) ? null : r.GetGuid(26), r.IsDBNull(27) ? null : JsonDocument.Parse(r.GetString(27)).RootElement.Clone());
 }

@@ -35,8 +35,16 @@ internal sealed class ForecastGraphType : ObjectGraphType<Forecast>
         Field<IdGraphType>("dangerousObjectId").Resolve(ctx => ctx.Source.DangerousObjectId);
         Field<IdGraphType>("incidentId").Resolve(ctx => ctx.Source.IncidentId);
         Field<NonNullGraphType<GeometryGraphType>>("source").Resolve(ctx => GeoJson.Write(ctx.Source.Source));
-        Field(x => x.Substance);
-        Field(x => x.ReleasedMassKilograms).Description("As asked for; with massFromStock the computation's own mass is in inputs.");
+        Field(x => x.Substance, nullable: true).Description("The substance released (CHEMICAL_RELEASE; GAUSSIAN_PLUME when given).");
+        Field(x => x.ReleasedMassKilograms, nullable: true)
+            .Description("CHEMICAL_RELEASE, as asked for; with massFromStock the computation's own mass is in inputs.");
+        Field<NonNullGraphType<JsonGraphType>>("parameters")
+            .Description("What was asked that only this model reads (a plume's emission rate, threshold, height and terrain; a flood's water level).")
+            .Resolve(ctx => System.Text.Json.JsonSerializer.SerializeToElement(ctx.Source.Parameters, ForecastDb.Json));
+        Field<IdGraphType>("hydroPostId").Description("FLOOD_BY_LEVEL: the hydro post whose level selects the zone.").Resolve(ctx => ctx.Source.HydroPostId);
+        Field<JsonGraphType>("figures")
+            .Description("The latest computation's model-wide figures: DAM_BREAK's peak outflow range (m³/s, Froehlich 1995 / MacDonald 1984 / Froehlich 2008) and wave; GAUSSIAN_PLUME's threshold and class.")
+            .Resolve(ctx => ctx.Source.Figures);
         Field(x => x.MassFromStock).Description("The released mass is the object's declared stock, read at each computation.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IntGraphType>>>>("horizonsMinutes").Resolve(ctx => ctx.Source.HorizonsMinutes);
         Field(x => x.CompressedGas);
@@ -118,11 +126,14 @@ internal sealed class ForecastHorizonGraphType : ObjectGraphType<ForecastHorizon
             .Resolve(ctx => zones.ZoneById(ctx, ctx.Source.ZoneId));
         Field<NonNullGraphType<IdGraphType>>("zoneId").Resolve(ctx => ctx.Source.ZoneId);
         Field(x => x.ZoneVersion).Description("The zone version the latest computation wrote.");
-        Field(x => x.DepthMeters).Description("min(table depth, transport cap): the radius of the zone.");
-        Field(x => x.TableDepthMeters);
-        Field(x => x.TransportCapMeters);
-        Field(x => x.PossibleAreaSquareMeters);
-        Field(x => x.ActualAreaSquareMeters);
+        Field(x => x.DepthMeters, nullable: true).Description("CHEMICAL_RELEASE: min(table depth, transport cap), the radius of the zone; null for other models.");
+        Field(x => x.TableDepthMeters, nullable: true).Description("CHEMICAL_RELEASE only.");
+        Field(x => x.TransportCapMeters, nullable: true).Description("CHEMICAL_RELEASE only.");
+        Field(x => x.PossibleAreaSquareMeters, nullable: true).Description("CHEMICAL_RELEASE only.");
+        Field(x => x.ActualAreaSquareMeters, nullable: true).Description("CHEMICAL_RELEASE only.");
+        Field<NonNullGraphType<JsonGraphType>>("figures")
+            .Description("The model's figures for this horizon: CHEMICAL_RELEASE depth; GAUSSIAN_PLUME downwind reach and half-width; DAM_BREAK front distance, wave height, speed and arrival; FLOOD_BY_LEVEL the level drawn.")
+            .Resolve(ctx => ctx.Source.Figures);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ForecastWarningGraphType>>>>("warnings").Resolve(ctx => ctx.Source.Warnings);
         Field<NonNullGraphType<ExposureGraphType>>("exposure").Resolve(ctx => ctx.Source.Exposure);
     }

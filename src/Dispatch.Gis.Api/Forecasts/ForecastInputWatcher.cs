@@ -7,7 +7,8 @@ namespace Dispatch.Gis.Forecasts;
 
 /// <summary>
 /// Asks for a recomputation of every live forecast whose inputs changed: a new reading at the meteorological station it
-/// reads (or a nearer station now reporting), or an edit of the object whose stock it releases. The test is set-based
+/// reads (or a nearer station now reporting), an edit of the object whose stock it releases or whose dam breaks, or a
+/// new level reading at the hydro post a flood follows. The test is set-based
 /// and stateless — what each forecast last saw against what is there now — so every instance may run it: the request
 /// is a row update under the forecast's lock, announced once (FORECAST_INPUTS_CHANGED), and its computation is a
 /// clustered one-shot job. Woken by the ingest and object events any instance commits, with a slow poll as a safety net
@@ -57,7 +58,8 @@ internal sealed class ForecastInputWatcher(NpgsqlDataSource db, EventHub hub, Fo
         var requested = await UnitOfWork.RunAsync(db, new WriteOrigin("watcher:forecast-inputs"), async w =>
         {
             var due = await Db.ReadAllAsync(w, ForecastWatchSql.Due, r => (Id: r.GetGuid(0), Stock: !r.IsDBNull(1) && r.GetBoolean(1),
-                    Weather: !r.IsDBNull(2) && r.GetBoolean(2)), ct,
+                    Dam: !r.IsDBNull(2) && r.GetBoolean(2), Weather: !r.IsDBNull(3) && r.GetBoolean(3),
+                    Level: !r.IsDBNull(4) && r.GetBoolean(4)), ct,
                 new NpgsqlParameter { Value = o.ActiveFor }, new NpgsqlParameter { Value = ForecastWeatherSource.MaxStationDistanceMeters },
                 new NpgsqlParameter { Value = ForecastWeatherSource.MaxReadingAge }, new NpgsqlParameter { Value = o.RequestLostAfter });
             if (due.Count == 0)
@@ -78,6 +80,16 @@ internal sealed class ForecastInputWatcher(NpgsqlDataSource db, EventHub hub, Fo
                 if (why[f.Id].Stock)
                 {
                     changed.Add("STOCK");
+                }
+
+                if (why[f.Id].Dam)
+                {
+                    changed.Add("DAM");
+                }
+
+                if (why[f.Id].Level)
+                {
+                    changed.Add("LEVEL");
                 }
 
                 w.Add(new NewEvent("FORECAST_INPUTS_CHANGED", "Forecast", f.Id.ToString(),

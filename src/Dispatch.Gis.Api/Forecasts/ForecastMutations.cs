@@ -1,7 +1,6 @@
 using Dispatch.Gis.Auth;
 using Dispatch.Gis.DangerousObjects;
 using Dispatch.Gis.Events;
-using Dispatch.Gis.Forecasts.Models;
 using Dispatch.Gis.GraphQL;
 using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Storage;
@@ -18,10 +17,10 @@ namespace Dispatch.Gis.Forecasts;
 /// 112 asks for a forecast and gets it back QUEUED at once; <see cref="ComputeForecastJob"/> computes it. Everything a
 /// computation could refuse is checked here first, so a bad request stores nothing.
 /// </summary>
-internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loaders, IncidentLoaders incidents, ChemicalReleaseModel model,
-    ForecastSchedule schedule, ClassificationRules rules, ForecastWarningDraft warningDraft)
+internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loaders, IncidentLoaders incidents, IEnumerable<IForecastStep> steps,
+    ForecastSchedule schedule, ClassificationRules rules, DamBreakMutations dams, InundationLevelMutations levels, ForecastWarningDraft warningDraft)
 {
-    public static readonly IReadOnlyList<int> DefaultHorizonsMinutes = [15, 30, 60];
+    private readonly Dictionary<ForecastModel, IForecastStep> _steps = steps.ToDictionary(s => s.Model);
 
     public void AddTo(ObjectGraphType root)
     {
@@ -42,53 +41,57 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
             .Argument<NonNullGraphType<IdGraphType>>("forecast")
             .AllowRoles(Role.DutyOfficer112)
             .ResolveAsync(RefreshForecastAsync);
+
+        dams.AddTo(root);
+        levels.AddTo(root);
     }
 
     private async Task<object?> RunForecastAsync(IResolveFieldContext ctx)
     {
         var ct = ctx.CancellationToken;
         var input = ctx.GetArgument<RunForecastInput>("input");
-        var substanceText = TextInput.Required(input.Substance, "input.substance", TextLimits.ShortText);
+        ForecastInputRules.RefuseForeign(input);
         var objectId = Ids.ParseOptional(input.DangerousObject, "input.dangerousObject");
+        var postId = Ids.ParseOptional(input.HydroPost, "input.hydroPost");
         var incidentId = Ids.ParseOptional(input.Incident, "input.incident");
-        if ((objectId is null) == (input.Location is null))
+        if (new object?[] { objectId, input.Location, postId }.Count(x => x is not null) != 1)
         {
-            throw new BadUserInputException("give exactly one of dangerousObject and location", objectId is null ? "input.location" : "input.dangerousObject");
+            throw new BadUserInputException("give exactly one of dangerousObject, location and hydroPost",
+                objectId is null ? (postId is null ? "input.location" : "input.hydroPost") : "input.dangerousObject");
         }
 
         Point source;
         string? territory;
+        var at = "input.location";
         if (objectId is { } o)
         {
+            at = "input.dangerousObject";
             if (!(await DangerousObjectDb.ByIdAsync(db, [o], ct)).ContainsKey(o))
             {
-                throw new NotFoundException("no such dangerous object", "input.dangerousObject");
+                throw new NotFoundException("no such dangerous object", at);
             }
 
             (source, territory) = await ForecastDb.ObjectSourceAsync(db, o, ct)
-                ?? throw new BadUserInputException("the dangerous object has no known location: give location instead", "input.dangerousObject");
+                ?? throw new BadUserInputException("the dangerous object has no known location: give location instead", at);
+        }
+        else if (postId is { } p)
+        {
+            at = "input.hydroPost";
+            var post = await ForecastDb.StationSourceAsync(db, p, ct) ?? throw new NotFoundException("no such monitoring station", at);
+            if (post.Kind != "HYDRO_POST")
+            {
+                throw new BadUserInputException($"a flood by level is drawn at a HYDRO_POST, not a {post.Kind}", at);
+            }
+
+            (source, territory) = (post.Source, post.Territory);
         }
         else
         {
-            source = input.Location as Point ?? throw new InvalidGeometryException($"location must be a Point, not a {input.Location!.GeometryType}", "input.location");
+            source = input.Location as Point ?? throw new InvalidGeometryException($"location must be a Point, not a {input.Location!.GeometryType}", at);
             territory = await TerritoryDb.DistrictOfAsync(db, source, ct);
         }
 
-        var horizons = input.HorizonsMinutes ?? [.. DefaultHorizonsMinutes];
-        var mass = input.ReleasedMassKilograms;
-        if (mass is null)
-        {
-            if (objectId is not { } held)
-            {
-                throw new BadUserInputException("give releasedMassKilograms for a release at a location", "input.releasedMassKilograms");
-            }
-
-            var known = Validate(substanceText, input with { ReleasedMassKilograms = 1 }, source, horizons);
-            mass = await ForecastStock.KilogramsAsync(db, model.Substances, held, known, ct)
-                ?? throw new BadUserInputException($"the object declares no stock of {known}: give releasedMassKilograms", "input.releasedMassKilograms");
-        }
-
-        var substance = Validate(substanceText, input with { ReleasedMassKilograms = mass }, source, horizons);
+        var forecast = await _steps[input.Model].CheckAsync(new ForecastRequest(input, objectId, postId, incidentId, source, territory, input.HorizonsMinutes), ct);
         if (incidentId is { } i)
         {
             var incident = await incidents.IncidentById(ctx, i).GetResultAsync(ct) ?? throw new NotFoundException("no such incident", "input.incident");
@@ -96,38 +99,10 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
         }
 
         ctx.AuditTerritory(territory);
-        ctx.Caller().RequireTerritory(territory, objectId is null ? "input.location" : "input.dangerousObject");
-        var forecast = new NewForecast(input.Model, objectId, incidentId, source, territory, substance, mass.Value, horizons, input.Weather,
-            input.CompressedGas ?? false, MassFromStock: input.ReleasedMassKilograms is null);
+        ctx.Caller().RequireTerritory(territory, at);
         var id = await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), w => ForecastDb.CreateAsync(w, forecast, ct), ct);
         await schedule.EnqueueAsync(id, ComputationReason.Queued, ct);
         return await loaders.ForecastById(ctx, id).GetResultAsync(ct);
-    }
-
-    /// <summary>
-    /// Runs the model on the request as given (pure and quick), so that what it would refuse is refused now with the
-    /// argument named as the input names it; returns the substance's canonical id.
-    /// </summary>
-    private string Validate(string substance, RunForecastInput input, Point source, IReadOnlyList<int> horizons)
-    {
-        try
-        {
-            var weather = input.Weather is { } w ? new WeatherInput(w.WindSpeedMetresPerSecond, w.WindFromDegrees, w.AirTemperatureCelsius, w.Stability,
-                w.CloudCoverOktas) : null;
-            return model.Forecast(new ChemicalReleaseInput(substance, input.ReleasedMassKilograms ?? 0, source, horizons.Select(m => TimeSpan.FromMinutes(m)).ToList(),
-                weather, CompressedGas: input.CompressedGas ?? false)).Substance.Id;
-        }
-        catch (BadUserInputException e)
-        {
-            throw new BadUserInputException(e.Message, e.Argument switch
-            {
-                "substance" or "releasedMassKilograms" => "input." + e.Argument,
-                "horizons" => "input.horizonsMinutes",
-                "source" => "input.location",
-                null => "input",
-                _ => "input.weather." + e.Argument,
-            });
-        }
     }
 
     private async Task<object?> CancelForecastAsync(IResolveFieldContext ctx)

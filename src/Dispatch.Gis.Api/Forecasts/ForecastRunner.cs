@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dispatch.Gis.Events;
-using Dispatch.Gis.Forecasts.Models;
 using Dispatch.Gis.Incidents;
 using Dispatch.Gis.Storage;
 using Dispatch.Gis.Zones;
@@ -12,14 +11,16 @@ using Npgsql;
 namespace Dispatch.Gis.Forecasts;
 
 /// <summary>
-/// One computation of one forecast, as <see cref="ComputeForecastJob"/> runs it: resolve the weather, hash the inputs
-/// (the same inputs never compute twice), RUNNING, run the model, then in one unit of work write each horizon as a
+/// One computation of one forecast, as <see cref="ComputeForecastJob"/> runs it: the model's <see cref="IForecastStep"/>
+/// reads its inputs and runs the model, the inputs are hashed (the same inputs never compute twice), RUNNING, then in one unit of work write each horizon as a
 /// FORECAST zone version through <see cref="ZoneDb"/> (geofence events and situation updates as for any zone), measure
 /// its exposure, announce route crossings, and SUCCEEDED. A failure is FAILED with its message; a cancelled forecast
 /// is left alone at every step.
 /// </summary>
-internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel model, ClassificationRules rules, ForecastWarningDraft warningDraft)
+internal sealed class ForecastRunner(NpgsqlDataSource db, IEnumerable<IForecastStep> steps, ClassificationRules rules, ForecastWarningDraft warningDraft)
 {
+    private readonly Dictionary<ForecastModel, IForecastStep> _steps = steps.ToDictionary(s => s.Model);
+
     public async Task<string> RunAsync(Guid id, ComputationReason reason, WriteOrigin origin, CancellationToken ct)
     {
         if (!(await ForecastDb.ByIdAsync(db, [id], ct)).TryGetValue(id, out var forecast))
@@ -37,25 +38,9 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
         string? seen = null;
         try
         {
-            var weather = await ForecastWeatherSource.ResolveAsync(db, forecast, ct);
-            seen = weather.Seen;
-            var mass = forecast.ReleasedMassKilograms;
-            if (forecast.MassFromStock)
-            {
-                mass = await ForecastStock.KilogramsAsync(db, model.Substances, forecast.DangerousObjectId!.Value, forecast.Substance, ct)
-                    ?? throw new ForecastInputException($"the object no longer declares a stock of {forecast.Substance}: nothing to release");
-            }
-
-            var input = new ChemicalReleaseInput(forecast.Substance, mass, forecast.Source,
-                forecast.HorizonsMinutes.Select(m => TimeSpan.FromMinutes(m)).ToList(), weather.Input, CompressedGas: forecast.CompressedGas);
-            var result = model.Forecast(input);
-            var inputsJson = JsonSerializer.Serialize(new
-            {
-                model = DbEnum.Text(forecast.Model), substance = result.Substance.Id, releasedMassKilograms = mass, massFromStock = forecast.MassFromStock,
-                source = new[] { forecast.Source.X, forecast.Source.Y }, horizonsMinutes = forecast.HorizonsMinutes, compressedGas = forecast.CompressedGas,
-                weather = weather.Input, stationId = weather.StationId, tables = result.TablesVersion,
-            }, ForecastDb.Json);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputsJson)));
+            var result = await _steps[forecast.Model].ComputeAsync(forecast, ct);
+            seen = result.Seen;
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(result.InputsJson)));
             if (forecast.Version > 0 && forecast.InputsHash == hash && forecast.State == ForecastState.Succeeded)
             {
                 await UnitOfWork.RunAsync(db, origin, w => ForecastDb.SeenAsync(w, id, seen, ct), ct);
@@ -67,15 +52,7 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
                 return $"forecast {id} was cancelled";
             }
 
-            var assumptions = weather.Notes.Concat(result.Assumptions).ToList();
-            if (forecast.MassFromStock)
-            {
-                assumptions.Add(string.Create(CultureInfo.InvariantCulture, $"released mass: the object's whole declared stock of {result.Substance.Id}, {mass / 1000:0.###} t"));
-            }
-
-            var warnings = result.Warnings.Select(w => new ForecastWarning(w.Code, w.Message)).ToList();
-            var version = await UnitOfWork.RunAsync(db, origin, w => WriteAsync(w, forecast, result, weather.StationId, inputsJson, hash, assumptions, warnings,
-                seen, reason, ct), ct);
+            var version = await UnitOfWork.RunAsync(db, origin, w => WriteAsync(w, forecast, result, hash, reason, ct), ct);
             return version is { } v ? $"forecast {id} version {v} ({hash[..12]})" : $"forecast {id} was cancelled";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -108,8 +85,8 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
             return true;
         }, ct);
 
-    private async Task<int?> WriteAsync(UnitOfWork w, Forecast forecast, ChemicalReleaseForecast result, Guid? station, string inputsJson, string hash,
-        IReadOnlyList<string> assumptions, IReadOnlyList<ForecastWarning> warnings, string? seen, ComputationReason reason, CancellationToken ct)
+    private async Task<int?> WriteAsync(UnitOfWork w, Forecast forecast, ForecastComputation result, string hash, ComputationReason reason,
+        CancellationToken ct)
     {
         // Lock order: the geofence lock (zone writers' advisory lock), the forecast row, then its zones in id order.
         await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
@@ -126,27 +103,27 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
         var summary = new List<object>();
         foreach (var horizon in result.Horizons)
         {
-            var minutes = (int)Math.Round(horizon.After.TotalMinutes);
-            var territory = await ZoneDb.MainTerritoryAsync(db, horizon.Sector, ct);
-            var name = $"{result.Substance.Id} forecast T+{minutes} min";
-            var note = string.Create(CultureInfo.InvariantCulture, $"forecast {forecast.Id} computation {computation}: depth {horizon.DepthMetres:0} m");
+            var minutes = horizon.Minutes;
+            var territory = await ZoneDb.MainTerritoryAsync(db, horizon.Zone, ct);
+            var note = $"forecast {forecast.Id} computation {computation}: {horizon.Note}";
             Guid zoneId;
             int zoneVersion;
             if (existing.TryGetValue(minutes, out var before) && zones.TryGetValue(before.ZoneId, out var zone) && zone.Status == ZoneStatus.Active)
             {
-                var (v, added, removed) = await ZoneDb.UpdateAsync(w, zone, horizon.Sector, territory, null, note, ct);
+                var (v, added, removed) = await ZoneDb.UpdateAsync(w, zone, horizon.Zone, territory, null, note, ct);
                 (zoneId, zoneVersion) = (zone.Id, v);
                 await ZoneSituation.OfferAsync(w, rules, zoneId, v, zone.Name, zone.Hazard, territory, forecast.IncidentId,
                     string.Create(CultureInfo.InvariantCulture, $"forecast recomputed: +{added:F2} km², −{removed:F2} km²"), ct);
             }
             else
             {
-                zoneId = await ZoneDb.CreateAsync(w, new NewZone(ZoneKind.Forecast, name, Hazard.Chemical, horizon.Sector, forecast.IncidentId, note), territory, ct);
+                zoneId = await ZoneDb.CreateAsync(w, new NewZone(ZoneKind.Forecast, horizon.ZoneName, result.Hazard, horizon.Zone, forecast.IncidentId, note),
+                    territory, ct);
                 zoneVersion = 1;
-                await ZoneSituation.OfferAsync(w, rules, zoneId, 1, name, Hazard.Chemical, territory, forecast.IncidentId, "forecast computed", ct);
+                await ZoneSituation.OfferAsync(w, rules, zoneId, 1, horizon.ZoneName, result.Hazard, territory, forecast.IncidentId, "forecast computed", ct);
             }
 
-            var exposure = await ForecastExposure.MeasureAsync(w, horizon.Sector, forecast.IncidentId, forecast.DangerousObjectId, ct);
+            var exposure = await ForecastExposure.MeasureAsync(w, horizon.Zone, forecast.IncidentId, forecast.DangerousObjectId, ct);
             foreach (var crossing in exposure.RouteCrossings)
             {
                 w.Add(new NewEvent("ROUTE_CROSSES_HAZARD", "Unit", crossing.UnitId.ToString(), new
@@ -158,20 +135,37 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, ChemicalReleaseModel m
                 }, null, crossing.TerritoryKato));
             }
 
-            await ForecastDb.UpsertHorizonAsync(w, new ForecastHorizon(forecast.Id, minutes, zoneId, zoneVersion, horizon.DepthMetres, horizon.TableDepthMetres,
-                horizon.TransportCapMetres, horizon.PossibleAreaSquareMetres, horizon.ActualAreaSquareMetres,
-                horizon.Warnings.Select(x => new ForecastWarning(x.Code, x.Message)).ToList(), exposure), ct);
+            var chemical = horizon.Chemical;
+            await ForecastDb.UpsertHorizonAsync(w, new ForecastHorizon(forecast.Id, minutes, zoneId, zoneVersion, chemical?.DepthMeters, chemical?.TableDepthMeters,
+                chemical?.TransportCapMeters, chemical?.PossibleAreaSquareMeters, chemical?.ActualAreaSquareMeters, horizon.Warnings, exposure,
+                JsonSerializer.SerializeToElement(horizon.Figures, ForecastDb.Json)), ct);
             summary.Add(new
             {
-                minutes, zoneId, zoneVersion, depthMeters = horizon.DepthMetres, population = exposure.Population, unitsInside = exposure.Units.Count,
+                minutes, zoneId, zoneVersion, depthMeters = chemical?.DepthMeters, population = exposure.Population, unitsInside = exposure.Units.Count,
                 routeCrossings = exposure.RouteCrossings.Count,
             });
         }
 
-        var version = await ForecastDb.ComputedAsync(w, forecast.Id, station, inputsJson, hash, assumptions, warnings, seen, reason, ct);
+        // A horizon this computation has no zone for (a flood level fallen below the post's lowest): its zone is closed, not left standing.
+        foreach (var gone in existing.Values.Where(h => result.Horizons.All(n => n.Minutes != h.Minutes)).OrderBy(h => h.ZoneId))
+        {
+            if (zones.TryGetValue(gone.ZoneId, out var zone) && zone.Status == ZoneStatus.Active)
+            {
+                var closed = await ZoneDb.CloseAsync(w, zone, $"forecast {forecast.Id} computation {computation}: no zone at this horizon", ct);
+                await ZoneSituation.OfferAsync(w, rules, zone.Id, closed, zone.Name, zone.Hazard, zone.TerritoryKato, zone.IncidentId,
+                    "forecast recomputed: no zone", ct);
+                await warningDraft.ZoneClosedAsync(w, zone.Id, closed, ct);
+            }
+
+            await ForecastDb.DeleteHorizonAsync(w, forecast.Id, gone.Minutes, ct);
+        }
+
+        var figures = result.Figures is null ? null : JsonSerializer.Serialize(result.Figures, ForecastDb.Json);
+        var version = await ForecastDb.ComputedAsync(w, forecast.Id, result.StationId, result.InputsJson, hash, result.Assumptions, result.Warnings, result.Seen,
+            figures, reason, ct);
         w.Add(new NewEvent("FORECAST_COMPUTED", "Forecast", forecast.Id.ToString(), new
         {
-            forecastId = forecast.Id, incidentId = forecast.IncidentId, version, reason = DbEnum.Text(reason), inputsHash = hash, stationId = station,
+            forecastId = forecast.Id, incidentId = forecast.IncidentId, version, reason = DbEnum.Text(reason), inputsHash = hash, stationId = result.StationId,
             horizons = summary,
         }, forecast.Source, forecast.TerritoryKato));
         await warningDraft.AfterComputationAsync(w, forecast, version, ct);

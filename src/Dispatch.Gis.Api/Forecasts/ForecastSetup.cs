@@ -18,6 +18,13 @@ internal static class ForecastSetup
         var options = configuration.GetSection(ForecastOptions.Section).Get<ForecastOptions>() ?? new ForecastOptions();
         services.AddSingleton(_ => ChemicalReleaseModel.Load(ChemicalReleaseModel.DefaultDirectory));
         services.AddSingleton<ForecastWarningDraft>();
+        services.AddSingleton(_ => new DamBreakModel(BreachWaveTable.Load(BreachWaveTable.DefaultPath)));
+        services.AddSingleton<IForecastStep, ChemicalReleaseStep>();
+        services.AddSingleton<IForecastStep, DamBreakStep>();
+        services.AddSingleton<IForecastStep, GaussianPlumeStep>();
+        services.AddSingleton<IForecastStep, FloodByLevelStep>();
+        services.AddSingleton<DamBreakMutations>();
+        services.AddSingleton<InundationLevelMutations>();
         services.AddSingleton<ForecastRunner>();
         services.AddSingleton<ForecastSchedule>();
         services.AddSingleton<ForecastLoaders>();

@@ -13,7 +13,7 @@ internal static class ForecastSql
     public const string Columns = """
         f.id, f.model, f.state, f.progress, f.dangerous_object_id, f.incident_id, f.source, f.territory_kato, f.substance, f.released_mass_kg,
         f.horizons_minutes, f.weather::text, f.compressed_gas, f.station_id, f.inputs::text, f.inputs_hash, f.version, f.assumptions, f.warnings::text,
-        f.error, f.created_by, f.created_at, f.started_at, f.finished_at, f.mass_from_stock
+        f.error, f.created_by, f.created_at, f.started_at, f.finished_at, f.mass_from_stock, f.parameters::text, f.hydro_post_id, f.figures::text
         """;
 
     public const string ById = $"SELECT {Columns} FROM forecasts f WHERE f.id = ANY($1)";
@@ -22,8 +22,8 @@ internal static class ForecastSql
 
     public const string Insert = """
         INSERT INTO forecasts (model, dangerous_object_id, incident_id, source, territory_kato, substance, released_mass_kg, horizons_minutes, weather,
-                               compressed_gas, created_by, mass_from_stock)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+                               compressed_gas, created_by, mass_from_stock, parameters, hydro_post_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13::jsonb, $14)
         RETURNING id
         """;
 
@@ -36,7 +36,7 @@ internal static class ForecastSql
 
     public const string Computed = """
         UPDATE forecasts SET state = 'SUCCEEDED', progress = 1, error = NULL, version = version + 1, station_id = $2, inputs = $3::jsonb, inputs_hash = $4,
-            assumptions = $5, warnings = $6::jsonb, weather_seen = $7, updated_at = clock_timestamp(), finished_at = clock_timestamp()
+            assumptions = $5, warnings = $6::jsonb, weather_seen = $7, figures = $8::jsonb, updated_at = clock_timestamp(), finished_at = clock_timestamp()
         WHERE id = $1
         RETURNING version
         """;
@@ -60,18 +60,25 @@ internal static class ForecastSql
 
     public const string HorizonsByForecast = """
         SELECT forecast_id, minutes, zone_id, zone_version, depth_m, table_depth_m, transport_cap_m, possible_area_m2, actual_area_m2, warnings::text,
-               exposure::text
+               exposure::text, figures::text
         FROM forecast_horizons WHERE forecast_id = ANY($1) ORDER BY forecast_id, minutes
         """;
 
     public const string UpsertHorizon = """
         INSERT INTO forecast_horizons (forecast_id, minutes, zone_id, zone_version, depth_m, table_depth_m, transport_cap_m, possible_area_m2,
-                                       actual_area_m2, warnings, exposure)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb)
+                                       actual_area_m2, warnings, exposure, figures)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb)
         ON CONFLICT (forecast_id, minutes) DO UPDATE SET zone_id = EXCLUDED.zone_id, zone_version = EXCLUDED.zone_version, depth_m = EXCLUDED.depth_m,
             table_depth_m = EXCLUDED.table_depth_m, transport_cap_m = EXCLUDED.transport_cap_m, possible_area_m2 = EXCLUDED.possible_area_m2,
-            actual_area_m2 = EXCLUDED.actual_area_m2, warnings = EXCLUDED.warnings, exposure = EXCLUDED.exposure
+            actual_area_m2 = EXCLUDED.actual_area_m2, warnings = EXCLUDED.warnings, exposure = EXCLUDED.exposure,
+            figures = EXCLUDED.figures
         """;
+
+    /// <summary>A horizon the latest computation no longer has (a flood level fallen below the post's lowest, a plume that no longer reaches the threshold).</summary>
+    public const string DeleteHorizon = "DELETE FROM forecast_horizons WHERE forecast_id = $1 AND minutes = $2";
+
+    /// <summary>A monitoring station's place, territory and kind.</summary>
+    public const string StationSource = "SELECT geom, territory_kato, kind FROM monitoring_stations WHERE id = $1";
 
     /// <summary>A dangerous object's place: a point on its shape (a site polygon's point on surface), its territory.</summary>
     public const string ObjectSource = """

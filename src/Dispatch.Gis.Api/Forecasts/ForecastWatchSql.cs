@@ -12,6 +12,9 @@ internal static class ForecastWatchSql
         s.id::text || '|' || coalesce(extract(epoch FROM ws.observed_at)::text, '') || '|' || coalesce(extract(epoch FROM t.observed_at)::text, '')
         """;
 
+    /// <summary>What a flood-by-level computation saw of its post: the time of the post's latest WATER_LEVEL reading (alias lv).</summary>
+    public const string LevelSeen = "'level|' || extract(epoch FROM lv.observed_at)::text";
+
     /// <summary>A forecast still followed: not cancelled, computed at least once, young enough, its incident (if any) not over.</summary>
     private const string Live = """
         f.state <> 'CANCELLED' AND f.evaluated_at IS NOT NULL AND f.created_at > clock_timestamp() - $1::interval
@@ -22,15 +25,21 @@ internal static class ForecastWatchSql
     /// Live forecasts whose inputs changed since their last computation read them ($1 active window, $2 meteo radius in
     /// metres, $3 reading age, $4 how long a pending request is trusted): the nearest fresh meteorological station or its
     /// readings differ from what the computation saw (only when the officer did not give both wind and temperature), or
-    /// the object whose stock is the released mass was edited after the computation read it.
+    /// the object whose stock is the released mass, or whose dam breaks, was edited after the computation read it; or the
+    /// hydro post whose level a flood follows has a newer WATER_LEVEL reading (what it saw is kept in weather_seen too).
     /// </summary>
     public const string Due = $"""
         SELECT f.id,
                (f.mass_from_stock AND o.updated_at > f.evaluated_at) AS stock_changed,
-               (f.weather IS NULL OR f.weather ->> 'windSpeedMetresPerSecond' IS NULL OR f.weather ->> 'airTemperatureCelsius' IS NULL)
-                 AND f.weather_seen IS DISTINCT FROM n.seen AS weather_changed
+               (f.model = 'DAM_BREAK' AND o.updated_at > f.evaluated_at) AS dam_changed,
+               f.model IN ('CHEMICAL_RELEASE', 'GAUSSIAN_PLUME')
+                 AND (f.weather IS NULL OR f.weather ->> 'windSpeedMetresPerSecond' IS NULL OR f.weather ->> 'airTemperatureCelsius' IS NULL)
+                 AND f.weather_seen IS DISTINCT FROM n.seen AS weather_changed,
+               f.model = 'FLOOD_BY_LEVEL' AND f.parameters ->> 'waterLevelMetres' IS NULL
+                 AND f.weather_seen IS DISTINCT FROM {LevelSeen} AS level_changed
         FROM forecasts f
         LEFT JOIN dangerous_objects o ON o.id = f.dangerous_object_id
+        LEFT JOIN station_latest lv ON lv.station_id = f.hydro_post_id AND lv.parameter = 'WATER_LEVEL'
         LEFT JOIN LATERAL (
             SELECT {WeatherSeen} AS seen
             FROM monitoring_stations s
@@ -42,9 +51,12 @@ internal static class ForecastWatchSql
         ) n ON true
         WHERE {Live}
           AND (f.recompute_requested_at IS NULL OR f.recompute_requested_at < clock_timestamp() - $4::interval)
-          AND ((f.mass_from_stock AND o.updated_at > f.evaluated_at)
-               OR ((f.weather IS NULL OR f.weather ->> 'windSpeedMetresPerSecond' IS NULL OR f.weather ->> 'airTemperatureCelsius' IS NULL)
-                   AND f.weather_seen IS DISTINCT FROM n.seen))
+          AND (((f.mass_from_stock OR f.model = 'DAM_BREAK') AND o.updated_at > f.evaluated_at)
+               OR (f.model IN ('CHEMICAL_RELEASE', 'GAUSSIAN_PLUME')
+                   AND (f.weather IS NULL OR f.weather ->> 'windSpeedMetresPerSecond' IS NULL OR f.weather ->> 'airTemperatureCelsius' IS NULL)
+                   AND f.weather_seen IS DISTINCT FROM n.seen)
+               OR (f.model = 'FLOOD_BY_LEVEL' AND f.parameters ->> 'waterLevelMetres' IS NULL
+                   AND f.weather_seen IS DISTINCT FROM {LevelSeen}))
         ORDER BY f.id
         """;
 

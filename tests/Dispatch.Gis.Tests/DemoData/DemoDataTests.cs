@@ -165,6 +165,20 @@ public sealed class DemoDataTests(DemoDataFixture demo) : IClassFixture<DemoData
     }
 
     [Fact]
+    public async Task Kapchagay_dam_has_a_valley_line_down_the_Ile_from_the_dam_and_its_figures()
+    {
+        var valley = await ScalarAsync("""
+            SELECT round((ST_Length(valley_line::geography) / 1000)::numeric, -1) || ' ' || (ST_Distance(ST_StartPoint(valley_line)::geography, geom::geography) < 1000)
+                   || ' ' || (ST_X(ST_EndPoint(valley_line)) < ST_X(geom) AND ST_Y(ST_EndPoint(valley_line)) > ST_Y(geom))
+                   || ' ' || (dam_parameters ->> 'reservoirVolumeCubicMetres')
+            FROM dangerous_objects WHERE external_ref = 'GPPD:WRI1000297'
+            """);
+
+        // About 240 km of polyline (the river meanders over some 450 km), from the dam to Lake Balkhash north-west of it; the reservoir's 28.14 km³.
+        Assert.Equal("240 true true 28140000000", valley);
+    }
+
+    [Fact]
     public async Task The_demo_emergency_zone_is_active_potential_with_its_first_version()
     {
         var zone = await ScalarAsync("""

@@ -180,22 +180,7 @@ public sealed class ForecastRecomputeTests(ApiFixture api)
 
     private async Task<JsonNode> ReadAsync(string id) => (await api.GraphQL.QueryAsync(Read, new { id }))["forecast"]!;
 
-    private async Task<JsonNode> WaitAsync(string id, Func<JsonNode, bool> done, bool allowFailed = false)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var forecast = await ReadAsync(id);
-            if (done(forecast))
-            {
-                return forecast;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"forecast still {forecast.ToJsonString()}");
-            Assert.True(allowFailed || forecast["state"]!.GetValue<string>() != "FAILED", forecast["error"]?.ToString());
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonNode> WaitAsync(string id, Func<JsonNode, bool> done, bool allowFailed = false) => ForecastPolling.WaitAsync(api, id, done, allowFailed, Read);
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, string message)
     {

@@ -31,6 +31,26 @@ public sealed class GaussianPlumeTests
         Assert.Equal(milligrams, GaussianPlume.ConcentrationMilligramsPerCubicMetre(1, 2, Enum.Parse<PasquillClass>(stability), Terrain.Rural, x, 0), tolerance);
 
     [Fact]
+    public void A_source_at_height_reaches_the_ground_downwind_and_its_footprint_starts_there()
+    {
+        // At 1 km, class D rural: σz 37.95 m, so a 60 m stack's ground-level value is exp(−60²/(2·37.95²)) ≈ 0.287 of the ground source's.
+        var ground = GaussianPlume.ConcentrationMilligramsPerCubicMetre(1, 2, PasquillClass.D, Terrain.Rural, 1000, 0);
+        var stack = GaussianPlume.ConcentrationMilligramsPerCubicMetre(1, 2, PasquillClass.D, Terrain.Rural, 1000, 0, releaseHeightMetres: 60);
+        Assert.Equal(0.287, stack / ground, 0.001);
+
+        var source = ForecastData.Almaty;
+        var footprint = GaussianPlume.Footprint(new PlumeInput(source, 5, 3, 270, PasquillClass.D, Terrain.Rural, ChlorineAegl2, ReleaseHeightMetres: 60));
+        var atGround = GaussianPlume.Footprint(new PlumeInput(source, 5, 3, 270, PasquillClass.D, Terrain.Rural, ChlorineAegl2));
+
+        Assert.True(footprint.Footprint.IsValid);
+        Assert.False(footprint.Footprint.Intersects(source));
+        Assert.True(atGround.Footprint.Intersects(source.Buffer(1e-6)));
+        Assert.True(footprint.DownwindReachMetres < atGround.DownwindReachMetres);
+        // Nothing near the stack exceeds the threshold; the footprint's nearest point is where the plume first does.
+        Assert.True(footprint.Footprint.Distance(source) > 100 / 111_000.0);
+    }
+
+    [Fact]
     public void Crosswind_the_concentration_falls_as_a_gaussian_of_sigma_y()
     {
         var (sy, _) = Briggs.Sigmas(PasquillClass.D, Terrain.Rural, 1000);

@@ -2,11 +2,12 @@ using NetTopologySuite.Geometries;
 
 namespace Dispatch.Gis.Forecasts.Models;
 
-/// <summary>A continuous release at ground level, steady for long enough to form a plume.</summary>
+/// <summary>A continuous release at ground level or from a height, steady for long enough to form a plume.</summary>
 /// <param name="ThresholdMilligramsPerCubicMetre">
 /// The concentration whose exceedance the footprint outlines, e.g. chlorine AEGL-2 (60 min) 2 ppm ≈ 5.8 mg/m³.
 /// </param>
 /// <param name="ReleaseDuration">How long the source emits, when known: a shorter release never reaches steady state.</param>
+/// <param name="ReleaseHeightMetres">The source's height above the ground (a stack, a tank's top); 0 at ground level.</param>
 internal sealed record PlumeInput(
     Point Source,
     double EmissionRateKilogramsPerSecond,
@@ -15,7 +16,8 @@ internal sealed record PlumeInput(
     PasquillClass Stability,
     Terrain Terrain,
     double ThresholdMilligramsPerCubicMetre,
-    TimeSpan? ReleaseDuration = null);
+    TimeSpan? ReleaseDuration = null,
+    double ReleaseHeightMetres = 0);
 
 /// <param name="Footprint">Where the ground-level concentration exceeds the threshold, WGS 84, counter-clockwise; or empty.</param>
 /// <param name="DownwindReachMetres">Where the centreline concentration falls to the threshold.</param>
@@ -28,7 +30,8 @@ internal sealed record PlumeFootprint(
 /// <summary>
 /// Gaussian plume of a ground-level point source, receptor at ground level, with total reflection at the ground:
 /// C(x, y) = Q / (π·u·σy·σz) · exp(−y² / (2σy²)) — the general formula's two image terms coincide when source and
-/// receptor are both at z = 0, doubling 1/(2π). Passive (neutrally buoyant) gas, flat terrain, steady wind, no decay:
+/// receptor are both at z = 0, doubling 1/(2π). A source at height H adds the factor exp(−H² / (2σz²)) (both image
+/// terms, receptor at ground level): nothing reaches the ground near the stack, the footprint starts downwind. Passive (neutrally buoyant) gas, flat terrain, steady wind, no decay:
 /// a dense gas such as chlorine slumps and spreads wider near the source than this says.
 /// </summary>
 internal static class GaussianPlume
@@ -40,7 +43,8 @@ internal static class GaussianPlume
 
     /// <summary>Ground-level concentration in mg/m³ at x m downwind and y m crosswind; 0 upwind and at the source itself.</summary>
     public static double ConcentrationMilligramsPerCubicMetre(
-        double emissionRateKilogramsPerSecond, double windMetresPerSecond, PasquillClass stability, Terrain terrain, double x, double y)
+        double emissionRateKilogramsPerSecond, double windMetresPerSecond, PasquillClass stability, Terrain terrain, double x, double y,
+        double releaseHeightMetres = 0)
     {
         if (x <= 0)
         {
@@ -48,7 +52,8 @@ internal static class GaussianPlume
         }
 
         var (sy, sz) = Briggs.Sigmas(stability, terrain, x);
-        return emissionRateKilogramsPerSecond * 1e6 / (Math.PI * windMetresPerSecond * sy * sz) * Math.Exp(-(y * y) / (2 * sy * sy));
+        return emissionRateKilogramsPerSecond * 1e6 / (Math.PI * windMetresPerSecond * sy * sz) * Math.Exp(-(y * y) / (2 * sy * sy))
+            * Math.Exp(-(releaseHeightMetres * releaseHeightMetres) / (2 * sz * sz));
     }
 
     /// <summary>
@@ -64,22 +69,23 @@ internal static class GaussianPlume
             input.WindSpeedMetresPerSecond, "windSpeedMetresPerSecond", ModelInput.MaxWindSpeedMetresPerSecond, "m/s");
         var from = ModelInput.WindDirection(input.WindFromDegrees);
         var threshold = ModelInput.Positive(input.ThresholdMilligramsPerCubicMetre, "thresholdMilligramsPerCubicMetre", 1e6, "mg/m³");
+        var height = ModelInput.InRange(input.ReleaseHeightMetres, "releaseHeightMetres", 0, 1000, "m");
         var warnings = new List<ValidityWarning>();
-        double Centreline(double x) => ConcentrationMilligramsPerCubicMetre(q, u, input.Stability, input.Terrain, x, 0);
+        double Centreline(double x) => ConcentrationMilligramsPerCubicMetre(q, u, input.Stability, input.Terrain, x, 0, height);
 
-        var reach = Reach(Centreline, threshold, out var cut);
+        var (start, reach, cut) = height == 0 ? (0.0, Reach(Centreline, threshold, out var groundCut), groundCut) : Elevated(Centreline, threshold);
         if (reach <= 0)
         {
             return new PlumeFootprint(Dispatch.Gis.Geo.GeoJson.Factory.CreatePolygon(), 0, 0, warnings);
         }
 
         var downwind = Geodesy.DownwindBearing(from);
-        var left = new List<Coordinate> { source.Coordinate.Copy() };
+        var left = new List<Coordinate> { start == 0 ? source.Coordinate.Copy() : Geodesy.Destination(source.Coordinate, downwind, start) };
         var right = new List<Coordinate>();
         var maxHalfWidth = 0.0;
         for (var i = 1; i <= Steps; i++)
         {
-            var x = reach * (1 - Math.Cos(Math.PI * i / Steps)) / 2;
+            var x = start + ((reach - start) * (1 - Math.Cos(Math.PI * i / Steps)) / 2);
             var ratio = Centreline(x) / threshold;
             var halfWidth = ratio > 1 ? Briggs.Sigmas(input.Stability, input.Terrain, x).SigmaYMetres * Math.Sqrt(2 * Math.Log(ratio)) : 0;
             maxHalfWidth = Math.Max(maxHalfWidth, halfWidth);
@@ -123,6 +129,47 @@ internal static class GaussianPlume
         {
             var middle = (low + high) / 2;
             (low, high) = centreline(middle) > threshold ? (middle, high) : (low, middle);
+        }
+
+        return (low + high) / 2;
+    }
+
+    /// <summary>
+    /// An elevated source's centreline rises from nothing at the stack to a peak and falls again: the peak by a scan
+    /// on a geometric grid (10 % steps from 1 m), then the footprint's start and end by bisection on either side of it.
+    /// (0, 0) when even the peak stays below the threshold.
+    /// </summary>
+    private static (double Start, double Reach, bool Cut) Elevated(Func<double, double> centreline, double threshold)
+    {
+        var grid = new List<double>();
+        for (var x = 1.0; x <= MaxReachMetres; x *= 1.1)
+        {
+            grid.Add(x);
+        }
+
+        var above = grid.Select(x => centreline(x) > threshold).ToList();
+        var first = above.IndexOf(true);
+        if (first < 0)
+        {
+            return (0, 0, false);
+        }
+
+        var last = above.LastIndexOf(true);
+        var start = first == 0 ? grid[0] : Bisect(centreline, threshold, grid[first - 1], grid[first], rising: true);
+        if (last == grid.Count - 1)
+        {
+            return (start, MaxReachMetres, true);
+        }
+
+        return (start, Bisect(centreline, threshold, grid[last], grid[last + 1], rising: false), false);
+    }
+
+    private static double Bisect(Func<double, double> centreline, double threshold, double low, double high, bool rising)
+    {
+        for (var i = 0; i < 60 && high - low > 1e-3; i++)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = (centreline(middle) > threshold) == rising ? (low, middle) : (middle, high);
         }
 
         return (low + high) / 2;

@@ -17,7 +17,10 @@ internal enum Storage
     Liquid,
 }
 
-/// <summary>One row of data/forecast/substances.json, in the method's units (t/m³, mg·min/L).</summary>
+/// <summary>
+/// One row of data/forecast/substances.json, in the method's units (t/m³, mg·min/L); AEGL-2 (60 min) in mg/m³, the
+/// concentration a Gaussian plume outlines when the officer gives no threshold, only where a citation says where it is from.
+/// </summary>
 internal sealed record Substance(
     string Id,
     string NameRu,
@@ -34,7 +37,9 @@ internal sealed record Substance(
     IReadOnlyList<TemperatureFactor> K7,
     string Citation,
     bool Verified,
-    string? Note = null);
+    string? Note = null,
+    double? Aegl2SixtyMinutesMilligramsPerCubicMetre = null,
+    string? Aegl2Citation = null);
 
 /// <summary>K7 at one tabulated temperature: for the primary and the secondary cloud.</summary>
 internal sealed record TemperatureFactor(double TemperatureCelsius, double Primary, double Secondary);
