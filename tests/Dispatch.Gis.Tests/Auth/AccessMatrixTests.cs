@@ -19,7 +19,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
 
     /// <summary>Things to aim at, one set inside the caller's territory and one outside, made once per run.</summary>
     private sealed record Place(string Territory, double[] Point, (string Id, string Code, string[] Channels) Service, string Unit,
-        string Shift, string ShiftChannel, string Zone, string DangerousObject, string Incident, string Station, string PushFeed, string PolledFeed);
+        string Shift, string ShiftChannel, string Zone, string DangerousObject, string Incident, string Station, string PushFeed, string PolledFeed,
+        string HydroPost, string District);
 
     private sealed record World(Place In, Place Out);
 
@@ -184,6 +185,21 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["refreshForecast"] = new(
             "mutation ($f: ID!) { refreshForecast(forecast: $f) { state } }",
             async (seed, p) => new { f = await seed.ForecastAsync(p.Point) }, Officers),
+        ["setDamBreakParameters"] = new(
+            "mutation ($o: ID!, $l: Geometry!, $d: DamParametersInput!) { setDamBreakParameters(dangerousObject: $o, valleyLine: $l, dam: $d) { dangerousObjectId } }",
+            async (seed, p) => new
+            {
+                o = await seed.DangerousObjectAsync(p.Point, "HYDRAULIC"),
+                l = new { type = "LineString", coordinates = new[] { p.Point, new[] { p.Point[0] + 0.1, p.Point[1] + 0.05 }, new[] { p.Point[0] + 0.3, p.Point[1] + 0.1 } } },
+                d = new { upstreamDepthMetres = 40.0, relativeBreachWidth = 0.5, bedSlope = 1e-3, valleyCrossSlope = 0.005, basis = "access matrix" },
+            }, [Role.Admin, Role.DutyOfficer112]),
+        ["setInundationLevels"] = new(
+            "mutation ($p: ID!, $l: [InundationLevelInput!]!) { setInundationLevels(hydroPost: $p, levels: $l) { levelMetres } }",
+            (_, p) => Task.FromResult<object>(new { p = p.HydroPost, l = new[] { new { levelMetres = 3.0, zone = Seed.Square(p.Point[0], p.Point[1], 0.01), basis = "access matrix" } } }),
+            [Role.Admin]),
+        ["setTerritoryPopulation"] = new(
+            "mutation ($k: String!) { setTerritoryPopulation(kato: $k, total: 100000, year: 2024, source: \"access matrix\") { kato } }",
+            (_, p) => Task.FromResult<object>(new { k = p.District }), [Role.Admin]),
         ["closeZone"] = new(
             "mutation ($z: ID!) { closeZone(zone: $z) { status } }",
             async (seed, p) => new { z = await seed.ZoneAsync(Seed.Square(p.Point[0], p.Point[1], 0.01)) }, Officers),
@@ -223,17 +239,31 @@ public sealed class AccessMatrixTests(ApiFixture api)
     {
         var seed = new Seed(api.GraphQL);
         var service = await seed.ServiceAsync(territory);
-        var (station, pushFeed, polledFeed) = await MonitoringAsync(point, territory);
+        var (station, pushFeed, polledFeed, hydroPost) = await MonitoringAsync(point, territory);
         var unit = await seed.UnitAsync(service.Id, point);
         var shift = await seed.StartShiftAsync(territory);
         var channel = shift["partners"]!.AsArray().First(p => p!["partner"]!["id"]!.GetValue<string>() == service.Id)!["checks"]![0]!["channel"]!["id"]!.GetValue<string>();
         return new Place(territory, point, service, unit, shift["id"]!.GetValue<string>(), channel,
             await seed.ZoneAsync(Seed.Square(point[0], point[1], 0.01)), await seed.DangerousObjectAsync(point), await seed.IncidentAsync(point),
-            station, pushFeed, polledFeed);
+            station, pushFeed, polledFeed, hydroPost, await DistrictAsync(territory, point));
     }
 
-    /// <summary>A gamma post, a PUSH feed for it and a polled feed (at an address nobody serves; its polls fail quietly), all in the place.</summary>
-    private async Task<(string Station, string PushFeed, string PolledFeed)> MonitoringAsync(double[] point, string territory)
+    /// <summary>The district of the territory the place's point lies in: what a district-only mutation is aimed at.</summary>
+    private async Task<string> DistrictAsync(string territory, double[] point)
+    {
+        await using var cmd = api.Db.CreateCommand(
+            "SELECT kato FROM territories WHERE parent_kato = $1 ORDER BY ST_Distance(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)), kato LIMIT 1");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = territory });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = point[0] });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = point[1] });
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// A gamma post, a PUSH feed for it and a polled feed (at an address nobody serves; its polls fail quietly), and a hydro
+    /// post, all in the place.
+    /// </summary>
+    private async Task<(string Station, string PushFeed, string PolledFeed, string HydroPost)> MonitoringAsync(double[] point, string territory)
     {
         using var admin = api.Client(api.Tokens.Issue("matrix-admin", Role.Admin, ["*"], "Matrix Admin"));
         var (station, push, polled) = (Seed.Unique("M-ST").ToUpperInvariant(), Seed.Unique("M-PUSH").ToUpperInvariant(), Seed.Unique("M-POLL").ToUpperInvariant());
@@ -243,7 +273,9 @@ public sealed class AccessMatrixTests(ApiFixture api)
             silenceSeconds = 86400, territory } });
         await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", new { i = new { code = polled, name = "matrix", format = "CSV",
             url = "http://127.0.0.1:9/matrix.csv", intervalSeconds = 86400, timeoutSeconds = 1, silenceSeconds = 86400, retryAttempts = 0, territory } });
-        return (station, push, polled);
+        var hydro = await admin.QueryAsync("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }", new { i = new { code = Seed.Unique("M-HP").ToUpperInvariant(),
+            name = "matrix river", @operator = "matrix", kind = "HYDRO_POST", location = Seed.Point(point[0], point[1]), parameters = new[] { "WATER_LEVEL" } } });
+        return (station, push, polled, hydro["upsertStation"]!["id"]!.GetValue<string>());
     }
 
     [Fact]

@@ -86,6 +86,17 @@ public sealed class BadReferenceTests(ApiFixture api)
             (_, v) => new { v }, "incident"),
         ["Mutation.acknowledgeSituationUpdate.update"] = new("mutation ($v: ID!) { acknowledgeSituationUpdate(update: $v) }", (_, v) => new { v }, "update",
             Partner: true),
+        ["RunForecastInput.hydroPost"] = new("mutation ($i: RunForecastInput!) { runForecast(input: $i) { id } }",
+            (_, v) => new { i = new { model = "FLOOD_BY_LEVEL", hydroPost = v } }, "input.hydroPost"),
+        ["Mutation.setDamBreakParameters.dangerousObject"] = new(
+            "mutation ($v: ID!, $l: Geometry!, $d: DamParametersInput!) { setDamBreakParameters(dangerousObject: $v, valleyLine: $l, dam: $d) { dangerousObjectId } }",
+            (_, v) => new
+            {
+                v, l = new { type = "LineString", coordinates = new[] { new[] { 76.93, 43.25 }, new[] { 77.1, 43.3 } } },
+                d = new { upstreamDepthMetres = 40.0, relativeBreachWidth = 0.5, bedSlope = 1e-3, valleyCrossSlope = 0.005 },
+            }, "dangerousObject"),
+        ["Mutation.setInundationLevels.hydroPost"] = new("mutation ($v: ID!) { setInundationLevels(hydroPost: $v, levels: []) { levelMetres } }",
+            (_, v) => new { v }, "hydroPost", Admin: true),
         ["StationInput.dangerousObject"] = new("mutation ($i: StationInput!) { upsertStation(input: $i) { id } }",
             (_, v) => new { i = new { code = Seed.Unique("B-ST").ToUpperInvariant(), name = "bad ref", @operator = "x", kind = "OBJECT_SENSOR", location = Seed.Point(76.93, 43.25),
                 parameters = new[] { "GAMMA_DOSE_RATE" }, dangerousObject = v } }, "input.dangerousObject", Admin: true),
