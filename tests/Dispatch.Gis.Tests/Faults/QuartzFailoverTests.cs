@@ -59,7 +59,7 @@ public sealed class QuartzFailoverTests(ITestOutputHelper output)
             while (victimId is null)
             {
                 Assert.True(DateTime.UtcNow < deadline, "no run of the feed started");
-                var running = await ReadAsync(owner, $"SELECT instance FROM job_runs WHERE job = '{job}' AND outcome = 'RUNNING' ORDER BY id LIMIT 1", r => r.GetString(0));
+                var running = await SqlRows.ReadAsync(owner, $"SELECT instance FROM job_runs WHERE job = '{job}' AND outcome = 'RUNNING' ORDER BY id LIMIT 1", r => r.GetString(0));
                 victimId = running.Count > 0 ? running[0] : null;
                 await Task.Delay(50);
             }
@@ -75,12 +75,12 @@ public sealed class QuartzFailoverTests(ITestOutputHelper output)
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    var seen = await ReadAsync(owner, $"SELECT instance || ' ' || outcome || ' ' || recovering || ' ' || started_at FROM job_runs WHERE job = '{job}' ORDER BY id",
+                    var seen = await SqlRows.ReadAsync(owner, $"SELECT instance || ' ' || outcome || ' ' || recovering || ' ' || started_at FROM job_runs WHERE job = '{job}' ORDER BY id",
                         r => r.GetString(0));
                     Assert.Fail($"the killed run was not recovered within 30 s (victim {victimId}): {string.Join("; ", seen)}");
                 }
 
-                var rows = await ReadAsync(owner, $"SELECT started_at FROM job_runs WHERE job = '{job}' AND recovering AND instance <> '{victimId}' ORDER BY id LIMIT 1",
+                var rows = await SqlRows.ReadAsync(owner, $"SELECT started_at FROM job_runs WHERE job = '{job}' AND recovering AND instance <> '{victimId}' ORDER BY id LIMIT 1",
                     r => r.GetDateTime(0));
                 recoveredAt = rows.Count > 0 ? rows[0] : null;
                 await Task.Delay(50);
@@ -101,7 +101,7 @@ public sealed class QuartzFailoverTests(ITestOutputHelper output)
                 await Task.Delay(200);
             }
 
-            var runs = await ReadAsync(owner, $"SELECT instance, started_at, ended_at, outcome, recovering FROM job_runs WHERE job = '{job}' ORDER BY started_at",
+            var runs = await SqlRows.ReadAsync(owner, $"SELECT instance, started_at, ended_at, outcome, recovering FROM job_runs WHERE job = '{job}' ORDER BY started_at",
                 r => (Instance: r.GetString(0), Started: r.GetDateTime(1), Ended: r.GetDateTime(2), Outcome: r.GetString(3), Recovering: r.GetBoolean(4)));
             var recovery = recoveredAt.Value - killedAt;
             output.WriteLine($"killed {killedAt:HH:mm:ss.fff}; recovered on the survivor after {recovery.TotalMilliseconds:F0} ms (check-in 1 s); {runs.Count} runs: " +
@@ -191,18 +191,5 @@ public sealed class QuartzFailoverTests(ITestOutputHelper output)
     {
         await using var cmd = db.CreateCommand(sql);
         return (long)(await cmd.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> map)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 }

@@ -51,7 +51,7 @@ public sealed class MonitoringClusterTests
             for (var attempt = 0; attempt < 20; attempt++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1.5));
-                var now = (await ReadAsync(owner, "SELECT count(*) FROM job_runs WHERE job = 'poll-feed:CLUSTER-FEED' AND ended_at IS NOT NULL", r => r.GetInt64(0)))[0];
+                var now = (await SqlRows.ReadAsync(owner, "SELECT count(*) FROM job_runs WHERE job = 'poll-feed:CLUSTER-FEED' AND ended_at IS NOT NULL", r => r.GetInt64(0)))[0];
                 if (now == settledRuns)
                 {
                     break;
@@ -61,10 +61,10 @@ public sealed class MonitoringClusterTests
             }
 
             var served = simulator.Requests(path);
-            var runs = await ReadAsync(owner, "SELECT scheduled_for, instance, outcome FROM job_runs WHERE job = 'poll-feed:CLUSTER-FEED' ORDER BY id",
+            var runs = await SqlRows.ReadAsync(owner, "SELECT scheduled_for, instance, outcome FROM job_runs WHERE job = 'poll-feed:CLUSTER-FEED' ORDER BY id",
                 r => (ScheduledFor: r.IsDBNull(0) ? (DateTime?)null : r.GetDateTime(0), Instance: r.GetString(1), Outcome: r.GetString(2)));
-            var stored = await ReadAsync(owner, "SELECT stored, duplicates FROM feed_runs ORDER BY id", r => (Stored: r.GetInt32(0), Duplicates: r.GetInt32(1)));
-            var values = await ReadAsync(owner, "SELECT value FROM observations ORDER BY value", r => (long)r.GetDouble(0));
+            var stored = await SqlRows.ReadAsync(owner, "SELECT stored, duplicates FROM feed_runs ORDER BY id", r => (Stored: r.GetInt32(0), Duplicates: r.GetInt32(1)));
+            var values = await SqlRows.ReadAsync(owner, "SELECT value FROM observations ORDER BY value", r => (long)r.GetDouble(0));
 
             Assert.True(served.Count >= 5, $"only {served.Count} polls in 8 s");
             Assert.All(runs, r => Assert.Equal("SUCCEEDED", r.Outcome));
@@ -79,18 +79,5 @@ public sealed class MonitoringClusterTests
         {
             await PostgisServer.DropDatabaseAsync(name);
         }
-    }
-
-    private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> map)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 }
