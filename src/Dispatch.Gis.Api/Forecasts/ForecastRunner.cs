@@ -88,6 +88,15 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, IEnumerable<IForecastS
     private async Task<int?> WriteAsync(UnitOfWork w, Forecast forecast, ForecastComputation result, string hash, ComputationReason reason,
         CancellationToken ct)
     {
+        // Whose scope each horizon's zone falls in depends only on its shape and the reference districts, and intersecting
+        // district boundaries is the costliest read of a computation: done before the geofence lock, which every zone
+        // writer (and every other forecast) waits on, not under it.
+        var territories = new Dictionary<int, string?>();
+        foreach (var horizon in result.Horizons)
+        {
+            territories[horizon.Minutes] = await ZoneDb.MainTerritoryAsync(db, horizon.Zone, ct);
+        }
+
         // Lock order: the geofence lock (zone writers' advisory lock), the forecast row, then its zones in id order.
         await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
         var locked = await ForecastDb.LockAsync(w, forecast.Id, ct);
@@ -104,7 +113,7 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, IEnumerable<IForecastS
         foreach (var horizon in result.Horizons)
         {
             var minutes = horizon.Minutes;
-            var territory = await ZoneDb.MainTerritoryAsync(db, horizon.Zone, ct);
+            var territory = territories[minutes];
             var note = $"forecast {forecast.Id} computation {computation}: {horizon.Note}";
             Guid zoneId;
             int zoneVersion;
