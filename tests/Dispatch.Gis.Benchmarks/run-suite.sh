@@ -195,6 +195,8 @@ http {
   access_log off;
   # The service's own bound (Dispatch:GraphQL:MaxRequestBytes, 4 MiB) decides; nginx's 1 MB default would refuse a batch of 5,000 positions.
   client_max_body_size 8m;
+  # Bodies stay in memory: nginx's workers cannot write to a temporary folder only its master's user may enter.
+  client_body_buffer_size 8m;
   client_body_temp_path $nginx_dir/body;
   proxy_temp_path $nginx_dir/proxy;
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
