@@ -60,6 +60,7 @@ public sealed class SigkillForecastTests(ITestOutputHelper output)
             {
                 caughtRunning = await QuartzFailoverTests.CountAsync(owner,
                     $"SELECT count(*) FROM job_runs WHERE job LIKE 'compute-forecast:%' AND outcome = 'RUNNING' AND instance = '{victimId}'") > 0;
+                await Task.Delay(5);
             }
 
             victim.Kill();
