@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Soak (issue 15), on demand, never in CI: one service on a database of its own, mixed load on loopback (AVL batches,
-# queries, readings pushed to a feed), and every SOAK_INTERVAL seconds one line of RSS, open handles, server
-# connections and query latency (p50/p95 of 20 calls). Flat after warm-up is the pass mark.
-#   tests/faults/soak.sh [minutes]        (default 30; SOAK_INTERVAL=60; Release build of the service first)
+# Soak (issue 15), on demand, never in CI: one service on a database of its own, mixed load on loopback (AVL batches
+# and queries every second, readings pushed to a feed every second, SOAK_SUBSCRIBERS WebSocket subscribers on every
+# event, a runForecast every minute), and every SOAK_INTERVAL seconds one line of RSS, open handles, server
+# connections, query latency (p50/p95 of 20 calls), events the subscribers received and forecasts computed.
+# Flat after warm-up is the pass mark.
+#   tests/faults/soak.sh [minutes]        (default 30; SOAK_INTERVAL=60; SOAK_SUBSCRIBERS=5; Release build of the
+#   service first, and `npm ci` in tests/conformance for the subscribers' graphql-ws client)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 minutes=${1:-30}
 interval=${SOAK_INTERVAL:-60}
+subscribers=${SOAK_SUBSCRIBERS:-5}
+[[ -d tests/conformance/node_modules/graphql-ws ]] || { echo "npm ci in tests/conformance first (the subscribers' client)" >&2; exit 1; }
 dll=src/Dispatch.Gis.Api/bin/Release/net10.0/Dispatch.Gis.Api.dll
 [[ -f $dll ]] || { echo "build first: dotnet build Dispatch.Gis.sln -c Release" >&2; exit 1; }
 owner=$(./postgis.sh url owner)
@@ -28,13 +33,18 @@ cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; ki
 trap cleanup EXIT
 for _ in $(seq 120); do curl -fs "$base/health/ready" >/dev/null && break; sleep 1; done
 token=$(dotnet "$dll" token --environment Development --role DUTY_OFFICER_112 --territories '*' --name soak --hours 12 2>/dev/null | tail -1)
+admin=$(dotnet "$dll" token --environment Development --role ADMIN --territories '*' --name soak-admin --hours 12 2>/dev/null | tail -1)
 gql() { curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$1" "$base/graphql"; }
 units=$(curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"query":"{ units(first: 50) { nodes { id } } }"}' "$base/graphql" | python3 -c 'import json,sys; print(" ".join(n["id"] for n in json.load(sys.stdin)["data"]["units"]["nodes"]))')
 [[ -n $units ]] || { echo "no demo units: $(tail -5 "$work/service.log")" >&2; exit 1; }
+post() { curl -s -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$1" "$base/graphql"; }
+post '{"query":"mutation ($i: StationInput!) { upsertStation(input: $i) { id } }","variables":{"i":{"code":"SOAK-ST","name":"soak","operator":"soak","kind":"METEO_STATION","location":{"type":"Point","coordinates":[76.95,43.24]},"parameters":["WIND_SPEED"]}}}' "$admin" >/dev/null
+post '{"query":"mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }","variables":{"i":{"code":"SOAK-FEED","name":"soak","format":"PUSH","silenceSeconds":86400}}}' "$admin" >/dev/null
+node tests/conformance/soak-subscribers.mjs "$base/graphql" "$token" "$subscribers" "$work/received" 2>"$work/subscribers.log" &
 echo "soak: $minutes min on $base (pid $pid), database $db, $(wc -w <<<"$units") units, a line every ${interval}s"
 
-# Load: an AVL batch of every unit each second, and queries in between, until the soak ends.
+# Load: an AVL batch of every unit and a reading each second, queries in between, a forecast each minute, until the soak ends.
 (
   n=0
   while true; do
@@ -42,11 +52,15 @@ echo "soak: $minutes min on $base (pid $pid), database $db, $(wc -w <<<"$units")
     fixes=$(for u in $units; do printf '{"unit":"%s","point":{"type":"Point","coordinates":[76.9%02d,43.2%02d]},"at":"%s"},' "$u" $((n % 97)) $((RANDOM % 97)) "$at"; done)
     gql "{\"query\":\"mutation (\$p: [PositionInput!]!) { reportPositions(positions: \$p) { stored } }\",\"variables\":{\"p\":[${fixes%,}]}}" >/dev/null
     gql '{"query":"{ units(first: 100) { totalCount nodes { id callSign status } } territories(level: REGION) { totalCount } }"}' >/dev/null
+    gql "{\"query\":\"mutation (\$o: [ObservationInput!]!) { reportObservations(feed: \\\"SOAK-FEED\\\", observations: \$o) { stored } }\",\"variables\":{\"o\":[{\"station\":\"SOAK-ST\",\"parameter\":\"WIND_SPEED\",\"observedAt\":\"$at\",\"value\":$((n % 9 + 1)),\"unit\":\"m/s\"}]}}" >/dev/null
+    if (( n % 60 == 1 )); then
+      gql "{\"query\":\"mutation (\$i: RunForecastInput!) { runForecast(input: \$i) { id } }\",\"variables\":{\"i\":{\"location\":{\"type\":\"Point\",\"coordinates\":[76.9$((n % 89 + 10)),43.25]},\"substance\":\"chlorine\",\"releasedMassKilograms\":$((1000 + n))}}}" >/dev/null
+    fi
     sleep 1
   done
 ) &
 
-printf '%-8s %10s %8s %12s %10s %10s\n' minute rss_mib handles connections p50_ms p95_ms
+printf '%-8s %10s %8s %12s %10s %10s %16s %10s\n' minute rss_mib handles connections p50_ms p95_ms events_received forecasts
 end=$(( $(date +%s) + minutes * 60 ))
 minute=0
 while (( $(date +%s) < end )); do
@@ -55,5 +69,7 @@ while (( $(date +%s) < end )); do
   handles=$(ls /proc/$pid/fd | wc -l)
   conns=$(psql -qXAt -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db'")
   lat=$(for _ in $(seq 20); do gql '{"query":"{ territory(kato: \"750000000\") { nameEn } }"}'; done | sort -n | awk '{a[NR]=$1*1000} END {printf "%.1f %.1f", a[int(NR*0.5)], a[int(NR*0.95)]}')
-  printf '%-8s %10s %8s %12s %10s %10s\n' "$minute" "$rss" "$handles" "$conns" $lat
+  received=$(cut -d' ' -f1 "$work/received" 2>/dev/null || echo 0)
+  forecasts=$(psql -qXAt -d "$db" -c "SELECT count(*) FILTER (WHERE state = 'SUCCEEDED') || '/' || count(*) FROM forecasts")
+  printf '%-8s %10s %8s %12s %10s %10s %16s %10s\n' "$minute" "$rss" "$handles" "$conns" $lat "$received" "$forecasts"
 done

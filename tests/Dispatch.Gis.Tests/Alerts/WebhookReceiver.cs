@@ -19,6 +19,9 @@ internal sealed class WebhookReceiver : IDisposable
 
     public int Status { get; set; } = 200;
 
+    /// <summary>How long the receiver takes to answer after it has recorded a POST: a slow partner keeps deliveries in flight.</summary>
+    public TimeSpan AnswerAfter { get; set; } = TimeSpan.Zero;
+
     public IReadOnlyList<(byte[] Body, string? Signature, string? IdempotencyKey)> Received
     {
         get
@@ -65,8 +68,20 @@ internal sealed class WebhookReceiver : IDisposable
                 }
             }
 
-            context.Response.StatusCode = status;
-            context.Response.Close();
+            if (AnswerAfter > TimeSpan.Zero)
+            {
+                await Task.Delay(AnswerAfter);
+            }
+
+            try
+            {
+                context.Response.StatusCode = status;
+                context.Response.Close();
+            }
+            catch (HttpListenerException)
+            {
+                // The sender went away while the answer was held back (its instance was killed): it will send again.
+            }
         }
     }
 

@@ -180,14 +180,14 @@ public sealed class QuartzFailoverTests(ITestOutputHelper output)
         await Task.WhenAll(clients);
     }
 
-    private static async Task<string> InstanceIdAsync(ServiceProcess service)
+    internal static async Task<string> InstanceIdAsync(ServiceProcess service)
     {
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
         var ready = JsonNode.Parse(await http.GetStringAsync("/health/ready"))!;
         return ready["checks"]!["scheduler"]!["data"]!["instance"]!.GetValue<string>();
     }
 
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    internal static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
     {
         await using var cmd = db.CreateCommand(sql);
         return (long)(await cmd.ExecuteScalarAsync())!;

@@ -159,7 +159,7 @@ public sealed class SigkillHarnessTests(ITestOutputHelper output)
     private static Invariants Report(string what, int sent, long stored, long duplicated, int lost) =>
         new($"{what}: sent {sent} / stored {stored} / duplicated {duplicated} / lost {lost}", stored, duplicated, lost);
 
-    private static HttpClient Http(ServiceProcess service, string token)
+    internal static HttpClient Http(ServiceProcess service, string token)
     {
         var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", token);

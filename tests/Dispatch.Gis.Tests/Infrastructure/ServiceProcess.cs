@@ -130,9 +130,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>A bearer token the service processes accept (they validate with the suite's signing key).</summary>
-    internal static string Token(string subject, global::Dispatch.Gis.Auth.Role role) =>
+    internal static string Token(string subject, global::Dispatch.Gis.Auth.Role role, string? serviceId = null) =>
         new global::Dispatch.Gis.Auth.TokenIssuer(Microsoft.Extensions.Options.Options.Create(new global::Dispatch.Gis.Auth.AuthOptions { SigningKey = ApiFixture.TestSigningKey }))
-            .Issue(subject, role, ["*"], subject);
+            .Issue(subject, role, ["*"], subject, serviceId);
 
     public static int FreePort()
     {
