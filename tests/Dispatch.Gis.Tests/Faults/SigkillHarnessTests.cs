@@ -122,11 +122,11 @@ public sealed class SigkillHarnessTests(ITestOutputHelper output)
 
             // Assert: invariants over what was sent and what is stored.
             var unitIds = units.ToArray();
-            var track = await ReadAsync(owner, "SELECT unit_id, at, count(*) FROM unit_track WHERE unit_id = ANY($1) GROUP BY 1, 2", r => (r.GetGuid(0), r.GetDateTime(1), r.GetInt64(2)), unitIds);
+            var track = await SqlRows.ReadAsync(owner, "SELECT unit_id, at, count(*) FROM unit_track WHERE unit_id = ANY($1) GROUP BY 1, 2", r => (r.GetGuid(0), r.GetDateTime(1), r.GetInt64(2)), unitIds);
             var stored = track.Select(t => (t.Item1, t.Item2)).ToHashSet();
             var positionsReport = Report("fixes", sentFixes.Count, track.Sum(t => t.Item3), track.Where(t => t.Item3 > 1).Sum(t => t.Item3 - 1) + stored.Count(s => !sentFixes.Contains(s)),
                 sentFixes.Count(s => !stored.Contains(s)));
-            var observed = await ReadAsync(owner, """
+            var observed = await SqlRows.ReadAsync(owner, """
                 SELECT o.observed_at, count(*) FROM observations o JOIN monitoring_stations s ON s.id = o.station_id WHERE s.code = $1 GROUP BY 1
                 """, r => (r.GetDateTime(0), r.GetInt64(1)), station);
             var observedAt = observed.Select(o => o.Item1).ToHashSet();
@@ -135,7 +135,7 @@ public sealed class SigkillHarnessTests(ITestOutputHelper output)
             var fixEvents = await ScalarAsync<long>(owner, $"SELECT coalesce(sum((payload->>'stored')::int), 0) FROM events WHERE kind = 'POSITIONS_REPORTED' AND id > {firstEvent}");
             var readingEvents = await ScalarAsync<long>(owner,
                 $"SELECT coalesce(sum(coalesce(payload->>'stored', payload->>'Stored')::int), 0) FROM events WHERE kind = 'OBSERVATIONS_INGESTED' AND id > {firstEvent} AND payload->>'feed' = '{feed}'");
-            var latest = await ReadAsync(owner, "SELECT id, location_at FROM response_units WHERE id = ANY($1)", r => (r.GetGuid(0), r.IsDBNull(1) ? (DateTime?)null : r.GetDateTime(1)), unitIds);
+            var latest = await SqlRows.ReadAsync(owner, "SELECT id, location_at FROM response_units WHERE id = ANY($1)", r => (r.GetGuid(0), r.IsDBNull(1) ? (DateTime?)null : r.GetDateTime(1)), unitIds);
             output.WriteLine($"{batches} batches to 2 instances, instance 1 SIGKILLed after {batches / 2}; {retries} retried call(s)");
             output.WriteLine(positionsReport.Line + $"; events count {fixEvents}");
             output.WriteLine(readingsReport.Line + $"; events count {readingEvents}");
@@ -170,19 +170,5 @@ public sealed class SigkillHarnessTests(ITestOutputHelper output)
     {
         await using var cmd = db.CreateCommand(sql);
         return (T)Convert.ChangeType((await cmd.ExecuteScalarAsync())!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> map, object parameter)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 }
