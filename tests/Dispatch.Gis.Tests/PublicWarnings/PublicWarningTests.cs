@@ -329,7 +329,13 @@ public sealed class PublicWarningTests(ApiFixture api)
             Assert.Equal(url, page.Links.Single(l => l.RelationshipType == "self").Uri.PathAndQuery);
             listed.AddRange(page.Items.Select(i => (i.Links.Single(l => l.RelationshipType == "alternate").Uri.AbsolutePath, i.LastUpdatedTime)));
             url = page.Links.SingleOrDefault(l => l.RelationshipType == "next")?.Uri.PathAndQuery;
-            // A warning issued after the first page is newer than every page still to come: it must not shift them.
+            // A warning issued after the first page is newer than every page still to come: it must not shift them. CAP's
+            // sent time has whole seconds, and within one second the identifier orders: the wait makes it strictly newer.
+            if (issuedWhilePaging is null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.1));
+            }
+
             issuedWhilePaging ??= await seed.PublicWarningAsync(new { polygon = Seed.Square(Seed.InCity[0], Seed.InCity[1] + 0.05, 0.003) });
         }
 
