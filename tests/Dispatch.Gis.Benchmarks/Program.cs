@@ -76,7 +76,8 @@ if (scenarioName is "suite" or "growth")
     await File.WriteAllTextAsync(Path.Combine(results, $"{label}.md"), markdown);
     await File.WriteAllTextAsync(Path.Combine(results, $"{label}.svg"),
         SuiteReport.Svg(rows, $"{label}: {units:N0} units, {zoneCount:N0} zones, 2 cores shared (service, PostgreSQL, peers, load generator)"));
-    Console.WriteLine($"wrote {Path.Combine(results, label)}.md and .svg");
+    // Relative to where the tool runs, so a log committed beside the results names no machine's folders.
+    Console.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(results, label))}.md and .svg");
     return;
 
     static string Rss(int pid)
