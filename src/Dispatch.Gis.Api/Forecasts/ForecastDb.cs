@@ -80,7 +80,7 @@ internal static class ForecastDb
         return id;
     }
 
-    /// <summary>Locks the forecast's row for a change of state (after the geofence lock, before any zone row).</summary>
+    /// <summary>Locks the forecast's row for a change of state (after the geofence gate, before any zone row).</summary>
     public static async Task<Forecast> LockAsync(UnitOfWork w, Guid id, CancellationToken ct) =>
         (await Db.ReadAllAsync(w, ForecastSql.LockById, Read, ct, new NpgsqlParameter { Value = id })).SingleOrDefault()
         ?? throw new NotFoundException("no such forecast", "forecast");

@@ -111,8 +111,8 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
         var forecast = await RequireForecastAsync(ctx);
         await UnitOfWork.RunAsync(db, ctx.WriteOrigin(), async w =>
         {
-            // Lock order as the computation's: the geofence lock, the forecast, then its zones in id order.
-            await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+            // Lock order as the computation's: the geofence gate, the forecast, then its zones in id order.
+            await w.GeofenceGateAsync(GeofenceSide.Zones, ct);
             var locked = await ForecastDb.LockAsync(w, forecast.Id, ct);
             if (locked.State == ForecastState.Cancelled)
             {

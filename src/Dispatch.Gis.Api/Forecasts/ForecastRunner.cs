@@ -89,16 +89,17 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, IEnumerable<IForecastS
         CancellationToken ct)
     {
         // Whose scope each horizon's zone falls in depends only on its shape and the reference districts, and intersecting
-        // district boundaries is the costliest read of a computation: done before the geofence lock, which every zone
-        // writer (and every other forecast) waits on, not under it.
+        // district boundaries is the costliest read of a computation: done before the geofence gate, which position
+        // writers wait on while this computation holds it, not behind it.
         var territories = new Dictionary<int, string?>();
         foreach (var horizon in result.Horizons)
         {
             territories[horizon.Minutes] = await ZoneDb.MainTerritoryAsync(db, horizon.Zone, ct);
         }
 
-        // Lock order: the geofence lock (zone writers' advisory lock), the forecast row, then its zones in id order.
-        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        // Lock order: the geofence gate (zone writers' side: other forecasts and zone edits go on, position batches wait),
+        // the forecast row, then its zones in id order.
+        await w.GeofenceGateAsync(GeofenceSide.Zones, ct);
         var locked = await ForecastDb.LockAsync(w, forecast.Id, ct);
         if (locked.State == ForecastState.Cancelled)
         {

@@ -17,8 +17,8 @@ namespace Dispatch.Gis.Forecasts;
 /// </summary>
 internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> options, TimeProvider clock)
 {
-    // The forecast's horizons with their zones, in one round trip (this runs under the geofence lock every computation
-    // holds). The last column says whether any current warning follows the zone: most forecast zones have none, and
+    // The forecast's horizons with their zones, in one round trip (this runs while the computation holds the geofence
+    // gate, which position batches wait on). The last column says whether any current warning follows the zone: most forecast zones have none, and
     // the redraw path is only entered for those that do.
     private const string ZonesOfHorizons = """
         SELECT z.id, z.version, z.name, z.territory_kato, z.geom, z.hazard,

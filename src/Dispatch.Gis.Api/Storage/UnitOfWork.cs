@@ -17,14 +17,21 @@ internal sealed record WriteOrigin(string Actor, AuditEntry? Audit = null, Actio
 /// then takes the event-log lock, inserts every buffered event and the audit row in one round trip, and commits.
 /// </summary>
 /// <remarks>
-/// Lock order, which every writer follows so that no two writers wait on each other in a cycle: advisory locks that
-/// serialise kinds of work first (<see cref="AdvisoryLockAsync"/>: the geofence lock); then rows, each table's rows in
+/// Lock order, which every writer follows so that no two writers wait on each other in a cycle: the locks that
+/// serialise kinds of work first (<see cref="GeofenceGateAsync"/>, <see cref="AdvisoryLockAsync"/>); then rows, each table's rows in
 /// id order (<see cref="LockAsync"/>), parents before children (incidents → force requests → deployments → units;
 /// zones and territories on their own); the event-log lock last, only inside the commit.
 /// Rows that events reference by foreign key (territories) are never locked FOR UPDATE — FOR NO KEY UPDATE does
 /// not conflict with the KEY SHARE lock an event insert takes on them, so a commit never waits for a writer that
 /// waits for the event-log lock.
 /// </remarks>
+/// <summary>The two kinds of work that geofencing keeps apart: moving units and changing zones.</summary>
+internal enum GeofenceSide
+{
+    Positions,
+    Zones,
+}
+
 internal sealed class UnitOfWork : IAsyncDisposable
 {
     /// <summary>Attempts of a unit of work that keeps meeting deadlocks or serialization failures.</summary>
@@ -33,6 +40,7 @@ internal sealed class UnitOfWork : IAsyncDisposable
     private readonly WriteOrigin _origin;
     private readonly List<NewEvent> _events = [];
     private bool _committed;
+    private GeofenceSide? _gate;
 
     private UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, WriteOrigin origin)
     {
@@ -135,6 +143,30 @@ internal sealed class UnitOfWork : IAsyncDisposable
     }
 
     /// <summary>
+    /// Passes the geofence gate for this transaction (once; again is free): position writers together, or zone writers
+    /// together, never the two at once (schema/328_geofence_gate.sql). Take it before any row lock. One unit of work is
+    /// on one side only: holding both would let two such units wait on each other.
+    /// </summary>
+    public async Task GeofenceGateAsync(GeofenceSide side, CancellationToken ct)
+    {
+        if (_gate is { } held)
+        {
+            if (held != side)
+            {
+                throw new InvalidOperationException($"this unit of work already holds the geofence gate for {held}, not {side}");
+            }
+
+            return;
+        }
+
+        await using var cmd = Command(side == GeofenceSide.Positions
+            ? "LOCK TABLE geofence_gate IN ROW EXCLUSIVE MODE"
+            : "LOCK TABLE geofence_gate IN SHARE MODE");
+        await cmd.ExecuteNonQueryAsync(ct);
+        _gate = side;
+    }
+
+    /// <summary>
     /// A transaction-scoped advisory lock that serialises one kind of work against another (shared holders run
     /// together, an exclusive one alone). Take it before any row lock.
     /// </summary>
@@ -233,7 +265,7 @@ internal enum LockedTable
     Deployments,
     ResponseUnits,
 
-    /// <summary>A forecast before the zones it writes (after the geofence lock, which zone writers take first).</summary>
+    /// <summary>A forecast before the zones it writes (after the geofence gate, which zone writers pass first).</summary>
     Forecasts,
     EmergencyZones,
 

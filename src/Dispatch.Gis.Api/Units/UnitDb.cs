@@ -137,7 +137,7 @@ internal static class UnitDb
     /// </summary>
     public static async Task<PositionReportResult> ReportPositionsAsync(UnitOfWork w, IReadOnlyList<PositionReport> reports, string? territory, CancellationToken ct)
     {
-        await w.AdvisoryLockAsync(Zones.ZoneSql.GeofenceLock, shared: true, ct);
+        await w.GeofenceGateAsync(GeofenceSide.Positions, ct);
         await w.LockAsync(LockedTable.ResponseUnits, reports.Select(r => r.Unit), ct);
         await using (var stage = w.Command(UnitSql.StagePositions))
         {

@@ -87,7 +87,7 @@ internal static class ZoneDb
 
     public static async Task<Guid> CreateAsync(UnitOfWork w, NewZone zone, string? territory, CancellationToken ct)
     {
-        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        await w.GeofenceGateAsync(GeofenceSide.Zones, ct);
         Guid id;
         await using (var insert = w.Command(ZoneSql.Insert))
         {
@@ -112,7 +112,7 @@ internal static class ZoneDb
     public static async Task<(int Version, double AddedKm2, double RemovedKm2)> UpdateAsync(UnitOfWork w, Zone zone, Geometry shape, string? territory,
         int? expectedVersion, string? note, CancellationToken ct)
     {
-        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        await w.GeofenceGateAsync(GeofenceSide.Zones, ct);
         var (version, status, _, old) = await LockAsync(w, zone.Id, ct);
         if (status != ZoneStatus.Active)
         {
@@ -144,7 +144,7 @@ internal static class ZoneDb
 
     public static async Task<int> CloseAsync(UnitOfWork w, Zone zone, string? note, CancellationToken ct)
     {
-        await w.AdvisoryLockAsync(ZoneSql.GeofenceLock, shared: false, ct);
+        await w.GeofenceGateAsync(GeofenceSide.Zones, ct);
         var (version, status, territory, old) = await LockAsync(w, zone.Id, ct);
         if (status != ZoneStatus.Active)
         {

@@ -10,12 +10,6 @@ internal sealed record ZoneFilter(TerritoryScope Scope, SpatialFilter Spatial, Z
 
 internal static class ZoneSql
 {
-    /// <summary>
-    /// Geofencing compares units with zones; a position batch (shared) and a zone change (exclusive) that ran at once
-    /// would each judge against the other's old state, and a unit could end up inside a zone with no event saying so.
-    /// </summary>
-    public const long GeofenceLock = 0x47_65_6F_66_65_6E_63_65; // "Geofence"
-
     public const string Geography = "z.geom::geography";
 
     public const string Columns = """
