@@ -11,6 +11,13 @@ namespace Dispatch.Gis.Storage;
 /// </summary>
 internal sealed record WriteOrigin(string Actor, AuditEntry? Audit = null, Action? AfterCommit = null);
 
+/// <summary>The two kinds of work that geofencing keeps apart: moving units and changing zones.</summary>
+internal enum GeofenceSide
+{
+    Positions,
+    Zones,
+}
+
 /// <summary>
 /// The one way anything changes state — a GraphQL mutation, a scheduled job, the CLI: one connection and one
 /// transaction; features write their rows and <see cref="Add(NewEvent)"/> their events; <see cref="CommitAsync"/>
@@ -20,18 +27,11 @@ internal sealed record WriteOrigin(string Actor, AuditEntry? Audit = null, Actio
 /// Lock order, which every writer follows so that no two writers wait on each other in a cycle: the locks that
 /// serialise kinds of work first (<see cref="GeofenceGateAsync"/>, <see cref="AdvisoryLockAsync"/>); then rows, each table's rows in
 /// id order (<see cref="LockAsync"/>), parents before children (incidents → force requests → deployments → units;
-/// zones and territories on their own); the event-log lock last, only inside the commit.
+/// zones, then the standing subscriptions that follow them; territories on their own); the event-log lock last, only inside the commit.
 /// Rows that events reference by foreign key (territories) are never locked FOR UPDATE — FOR NO KEY UPDATE does
 /// not conflict with the KEY SHARE lock an event insert takes on them, so a commit never waits for a writer that
 /// waits for the event-log lock.
 /// </remarks>
-/// <summary>The two kinds of work that geofencing keeps apart: moving units and changing zones.</summary>
-internal enum GeofenceSide
-{
-    Positions,
-    Zones,
-}
-
 internal sealed class UnitOfWork : IAsyncDisposable
 {
     /// <summary>Attempts of a unit of work that keeps meeting deadlocks or serialization failures.</summary>

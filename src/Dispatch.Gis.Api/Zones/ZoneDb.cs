@@ -85,6 +85,24 @@ internal static class ZoneDb
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>
+    /// For a unit of work that changes several zones (a forecast's horizons): locks, in id order and before any of them
+    /// changes, the standing subscriptions that follow any of the zones. The trigger that redraws a follower's area
+    /// (schema/251) locks followers zone by zone, and two such writers beside each other — forecasts pass the geofence
+    /// gate together — would otherwise lock followers they share in crossing orders and deadlock.
+    /// </summary>
+    public static async Task LockFollowersAsync(UnitOfWork w, IReadOnlyCollection<Guid> zones, CancellationToken ct)
+    {
+        if (zones.Count == 0)
+        {
+            return;
+        }
+
+        await using var cmd = w.Command(ZoneSql.LockFollowers);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = zones.Distinct().ToArray() });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public static async Task<Guid> CreateAsync(UnitOfWork w, NewZone zone, string? territory, CancellationToken ct)
     {
         await w.GeofenceGateAsync(GeofenceSide.Zones, ct);

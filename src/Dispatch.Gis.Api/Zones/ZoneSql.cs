@@ -12,6 +12,9 @@ internal static class ZoneSql
 {
     public const string Geography = "z.geom::geography";
 
+    // FOR UPDATE, the mode the follow trigger takes, so that holding these first never means upgrading a lock later.
+    public const string LockFollowers = "SELECT 1 FROM alert_subscriptions WHERE zones && $1 ORDER BY id FOR UPDATE";
+
     public const string Columns = """
         z.id, z.kind, z.name, z.hazard, z.status, z.version, z.territory_kato, z.incident_id, z.created_by, z.created_at, z.updated_at, z.area_km2
         """;
