@@ -2,7 +2,9 @@
 # Soak (issue 15), on demand, never in CI: one service on a database of its own, mixed load on loopback (AVL batches
 # and queries every second, readings pushed to a feed every second, the demo feeds polled from the feed simulator,
 # SOAK_SUBSCRIBERS WebSocket subscribers on every event, a runForecast every minute that replaces the last one, so
-# one forecast at a time follows the readings), and every SOAK_INTERVAL seconds one line of RSS, open handles, server
+# one forecast at a time follows the readings), and every SOAK_INTERVAL seconds one line of RSS, the managed heap
+# after the last garbage collection (the runtime's own metric, scraped from the metrics port: RSS follows what the
+# GC keeps reserved, the heap what is still referenced), open handles, server
 # connections, query latency (p50/p95 of 20 calls), events appended in the interval (the load: it must not grow),
 # events the subscribers received and forecasts computed. Flat after warm-up is the pass mark.
 #   tests/faults/soak.sh [minutes]        (default 30; SOAK_INTERVAL=60; SOAK_SUBSCRIBERS=5; Release build of the
@@ -28,6 +30,7 @@ export PGHOST=$(kv Host) PGPORT=$(kv Port) PGUSER=$(kv Username) PGPASSWORD=$(kv
 psql -qX -v ON_ERROR_STOP=1 -f schema/roles/010_roles.sql >/dev/null 2>&1 || true
 psql -qX -c "CREATE DATABASE $db" && psql -qX -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 simulator_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 work=$(mktemp -d)
@@ -36,7 +39,7 @@ dotnet "$simulator" --urls "http://127.0.0.1:$simulator_port" >"$work/simulator.
 simulator_pid=$!
 ConnectionStrings__Dispatch="Host=$PGHOST;Port=$PGPORT;Database=$db;Username=dispatch;Password=dispatch" \
 ConnectionStrings__DispatchOwner="Host=$PGHOST;Port=$PGPORT;Database=$db;Username=$PGUSER;Password=$PGPASSWORD" \
-Dispatch__LoadDemoData=true Dispatch__Monitoring__SimulatorUrl="http://127.0.0.1:$simulator_port" Serilog__MinimumLevel__Default=Warning \
+Dispatch__LoadDemoData=true Dispatch__Telemetry__MetricsUrl="http://127.0.0.1:$metrics_port" Dispatch__Monitoring__SimulatorUrl="http://127.0.0.1:$simulator_port" Serilog__MinimumLevel__Default=Warning \
   dotnet "$dll" --urls "$base" --environment Development >"$work/service.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" "$simulator_pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true
@@ -78,13 +81,14 @@ echo "soak: $minutes min on $base (pid $pid), database $db, $(wc -w <<<"$units")
   done
 ) &
 
-printf '%-8s %10s %8s %12s %10s %10s %16s %16s %8s %14s\n' minute rss_mib handles connections p50_ms p95_ms events_appended events_received polled forecasts_s/c/all
+printf '%-8s %10s %9s %8s %12s %10s %10s %16s %16s %8s %14s\n' minute rss_mib heap_mib handles connections p50_ms p95_ms events_appended events_received polled forecasts_s/c/all
 end=$(( $(date +%s) + minutes * 60 ))
 minute=0
 appended_before=$(psql -qXAt -d "$db" -c "SELECT coalesce(max(id), 0) FROM events")
 while (( $(date +%s) < end )); do
   sleep "$interval"; minute=$((minute + interval / 60))
   rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
+  heap=$(curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '/^dotnet_gc_last_collection_heap_size_bytes/ {s += $NF} END {printf "%.0f", s / 1048576}')
   handles=$(ls /proc/$pid/fd | wc -l)
   conns=$(psql -qXAt -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db'")
   lat=$(for _ in $(seq 20); do gql '{"query":"{ territory(kato: \"750000000\") { nameEn } }"}'; done | sort -n | awk '{a[NR]=$1*1000} END {printf "%.1f %.1f", a[int(NR*0.5)], a[int(NR*0.95)]}')
@@ -94,5 +98,5 @@ while (( $(date +%s) < end )); do
   forecasts=$(psql -qXAt -d "$db" -c "SELECT count(*) FILTER (WHERE state = 'SUCCEEDED') || '/' || count(*) FILTER (WHERE state = 'CANCELLED') || '/' || count(*) FROM forecasts")
   # Readings stored in the interval from feeds other than the pushed one: the simulator's polled feeds at work.
   polled=$(psql -qXAt -d "$db" -c "SELECT count(*) FROM observations o JOIN feeds f ON f.id = o.feed_id WHERE f.code <> 'SOAK-FEED' AND o.received_at > now() - make_interval(secs => $interval)")
-  printf '%-8s %10s %8s %12s %10s %10s %16s %16s %8s %14s\n' "$minute" "$rss" "$handles" "$conns" $lat "$appended" "$received" "$polled" "$forecasts"
+  printf '%-8s %10s %9s %8s %12s %10s %10s %16s %16s %8s %14s\n' "$minute" "$rss" "$heap" "$handles" "$conns" $lat "$appended" "$received" "$polled" "$forecasts"
 done

@@ -22,6 +22,8 @@ internal sealed class TelemetryOptions
 
 internal static class TelemetrySetup
 {
+    private const string RuntimeMeter = "System.Runtime";
+
     /// <summary>
     /// Metrics for Prometheus on a port of their own: the scrape needs no token, so it must not be reachable where the
     /// API is (a load balancer or ingress forwards the API's port only). Traces only with an exporter: without one,
@@ -41,7 +43,10 @@ internal static class TelemetrySetup
         {
             var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries);
             builder.WebHost.UseUrls([.. urls, options.MetricsUrl]);
-            telemetry.WithMetrics(m => m.AddMeter(DispatchMetrics.MeterName).AddAspNetCoreInstrumentation().AddNpgsqlInstrumentation().AddPrometheusExporter());
+            // System.Runtime: the runtime's own meter (GC heap after the last collection, pauses, thread pool), so a
+            // memory question is answered by the managed heap rather than by RSS, which the GC sizes as it likes.
+            telemetry.WithMetrics(m => m.AddMeter(DispatchMetrics.MeterName, RuntimeMeter).AddAspNetCoreInstrumentation().AddNpgsqlInstrumentation()
+                .AddPrometheusExporter());
         }
 
         if (!string.IsNullOrWhiteSpace(otlp))

@@ -76,6 +76,8 @@ public sealed class TelemetryTests(ITestOutputHelper output)
             Assert.True(after.Has("http_server_request_duration_seconds_count"), "ASP.NET Core's request metrics are missing");
             Assert.True(after.Text.Contains("db_client_connection", StringComparison.Ordinal), "Npgsql's pool metrics are missing");
             Assert.True(after.Has("dispatch_subscribers_queued"), "the subscriber queue gauge is missing");
+            // The runtime's meter: the managed heap after the last collection is what a soak reads for a leak.
+            Assert.True(after.Sum("dotnet_gc_last_collection_heap_size_bytes") > 1_000_000, "the runtime's GC heap metric is missing");
 
             // Not on the API's address: the scrape needs no token.
             using var onApi = await scrape.GetAsync(new Uri(service.BaseAddress, "/metrics"));
