@@ -4,7 +4,8 @@
 # SOAK_SUBSCRIBERS WebSocket subscribers on every event, a runForecast every minute that replaces the last one, so
 # one forecast at a time follows the readings), and every SOAK_INTERVAL seconds one line of RSS, the managed heap
 # after the last garbage collection (the runtime's own metric, scraped from the metrics port: RSS follows what the
-# GC keeps reserved, the heap what is still referenced), open handles, server
+# GC keeps reserved, the heap what is still referenced), with dotnet-gcdump on PATH also the live heap after a full
+# collection (a gcdump's total: gen1 can hold tens of MiB of garbage between its rare collections), open handles, server
 # connections, query latency (p50/p95 of 20 calls), events appended in the interval (the load: it must not grow),
 # events the subscribers received and forecasts computed. Flat after warm-up is the pass mark.
 #   tests/faults/soak.sh [minutes]        (default 30; SOAK_INTERVAL=60; SOAK_SUBSCRIBERS=5; Release build of the
@@ -81,7 +82,7 @@ echo "soak: $minutes min on $base (pid $pid), database $db, $(wc -w <<<"$units")
   done
 ) &
 
-printf '%-8s %10s %9s %8s %12s %10s %10s %16s %16s %8s %14s\n' minute rss_mib heap_mib handles connections p50_ms p95_ms events_appended events_received polled forecasts_s/c/all
+printf '%-8s %10s %9s %9s %8s %12s %10s %10s %16s %16s %8s %14s\n' minute rss_mib heap_mib live_mib handles connections p50_ms p95_ms events_appended events_received polled forecasts_s/c/all
 end=$(( $(date +%s) + minutes * 60 ))
 minute=0
 appended_before=$(psql -qXAt -d "$db" -c "SELECT coalesce(max(id), 0) FROM events")
@@ -89,6 +90,12 @@ while (( $(date +%s) < end )); do
   sleep "$interval"; minute=$((minute + interval / 60))
   rss=$(( $(ps -o rss= -p "$pid") / 1024 ))
   heap=$(curl -s "http://127.0.0.1:$metrics_port/metrics" | awk '/^dotnet_gc_last_collection_heap_size_bytes/ {s += $NF} END {printf "%.0f", s / 1048576}')
+  live=-
+  if command -v dotnet-gcdump >/dev/null; then
+    dotnet-gcdump collect -p "$pid" -o "$work/heap.gcdump" >/dev/null 2>&1 \
+      && live=$(dotnet-gcdump report "$work/heap.gcdump" 2>/dev/null | awk '/GC Heap bytes/ {gsub(",", "", $1); printf "%.1f", $1 / 1048576; exit}')
+    rm -f "$work/heap.gcdump"
+  fi
   handles=$(ls /proc/$pid/fd | wc -l)
   conns=$(psql -qXAt -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db'")
   lat=$(for _ in $(seq 20); do gql '{"query":"{ territory(kato: \"750000000\") { nameEn } }"}'; done | sort -n | awk '{a[NR]=$1*1000} END {printf "%.1f %.1f", a[int(NR*0.5)], a[int(NR*0.95)]}')
@@ -98,5 +105,5 @@ while (( $(date +%s) < end )); do
   forecasts=$(psql -qXAt -d "$db" -c "SELECT count(*) FILTER (WHERE state = 'SUCCEEDED') || '/' || count(*) FILTER (WHERE state = 'CANCELLED') || '/' || count(*) FROM forecasts")
   # Readings stored in the interval from feeds other than the pushed one: the simulator's polled feeds at work.
   polled=$(psql -qXAt -d "$db" -c "SELECT count(*) FROM observations o JOIN feeds f ON f.id = o.feed_id WHERE f.code <> 'SOAK-FEED' AND o.received_at > now() - make_interval(secs => $interval)")
-  printf '%-8s %10s %9s %8s %12s %10s %10s %16s %16s %8s %14s\n' "$minute" "$rss" "$heap" "$handles" "$conns" $lat "$appended" "$received" "$polled" "$forecasts"
+  printf '%-8s %10s %9s %9s %8s %12s %10s %10s %16s %16s %8s %14s\n' "$minute" "$rss" "$heap" "$live" "$handles" "$conns" $lat "$appended" "$received" "$polled" "$forecasts"
 done

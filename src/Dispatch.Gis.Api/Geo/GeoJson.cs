@@ -46,6 +46,7 @@ internal static class GeoJson
             throw new GraphQL.InvalidGeometryException($"GeoJSON {type.GetString()} needs a \"{member}\" array", argument);
         }
 
+        CheckPositions(element, argument);
         Geometry? geometry;
         try
         {
@@ -61,8 +62,92 @@ internal static class GeoJson
             throw new GraphQL.InvalidGeometryException("GeoJSON geometry is null", argument);
         }
 
+        geometry = Flat(geometry);
         geometry.SRID = Wgs84;
         return geometry;
+    }
+
+    /// <summary>
+    /// RFC 7946 positions are [lon, lat] or [lon, lat, altitude] ("SHOULD NOT" have more); every column here is 2D, so an
+    /// altitude is dropped (it is no part of the shape), and a longer position is refused as the malformed input it is.
+    /// </summary>
+    private static void CheckPositions(JsonElement geometry, string? argument)
+    {
+        if (geometry.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (geometry.TryGetProperty("geometries", out var members) && members.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var member in members.EnumerateArray())
+            {
+                CheckPositions(member, argument);
+            }
+        }
+
+        if (geometry.TryGetProperty("coordinates", out var coordinates))
+        {
+            CheckNesting(coordinates, argument);
+        }
+    }
+
+    private static void CheckNesting(JsonElement array, string? argument)
+    {
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+        {
+            return;
+        }
+
+        if (array[0].ValueKind == JsonValueKind.Number)
+        {
+            if (array.GetArrayLength() > 3)
+            {
+                throw new GraphQL.InvalidGeometryException(
+                    $"a position has {array.GetArrayLength()} numbers; GeoJSON positions are [longitude, latitude] or [longitude, latitude, altitude]", argument);
+            }
+
+            return;
+        }
+
+        foreach (var inner in array.EnumerateArray())
+        {
+            CheckNesting(inner, argument);
+        }
+    }
+
+    private static Geometry Flat(Geometry geometry)
+    {
+        var hasMore = new HasMoreThanXy();
+        geometry.Apply(hasMore);
+        if (!hasMore.Found)
+        {
+            return geometry;
+        }
+
+        var editor = new NetTopologySuite.Geometries.Utilities.GeometryEditor(Factory);
+        return editor.Edit(geometry, new NetTopologySuite.Geometries.Utilities.GeometryEditor.CoordinateSequenceOperation((sequence, _) =>
+        {
+            var xy = Factory.CoordinateSequenceFactory.Create(sequence.Count, 2, 0);
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                xy.SetX(i, sequence.GetX(i));
+                xy.SetY(i, sequence.GetY(i));
+            }
+
+            return xy;
+        }));
+    }
+
+    private sealed class HasMoreThanXy : ICoordinateSequenceFilter
+    {
+        public bool Found { get; private set; }
+
+        public bool Done => Found;
+
+        public bool GeometryChanged => false;
+
+        public void Filter(CoordinateSequence seq, int i) => Found |= seq.Dimension > 2 || seq.Measures > 0;
     }
 
     /// <summary>Writes a geometry as GeoJSON, polygons wound as RFC 7946 asks.</summary>
