@@ -24,18 +24,14 @@ internal sealed class AlertMatcher(NpgsqlDataSource db, EventHub hub, IOptions<A
         {
             try
             {
+                // Emptied before matching, not after: an event committed while a batch is matched then stays queued and
+                // wakes the wait at once, instead of being drained unmatched until the safety poll.
+                wake.Drain();
                 while (await MatchBatchAsync(db, options.Value.MatchBatch, stoppingToken) == options.Value.MatchBatch)
                 {
                 }
 
-                while (wake.Queue.Reader.TryRead(out _))
-                {
-                }
-
-                wake.TakeOverflow();
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(options.Value.MatcherSafetyPoll);
-                await Task.WhenAny(wake.Queue.Reader.WaitToReadAsync(timeout.Token).AsTask(), wake.Overflowed, Task.Delay(Timeout.Infinite, timeout.Token));
+                await wake.WaitAsync(options.Value.MatcherSafetyPoll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

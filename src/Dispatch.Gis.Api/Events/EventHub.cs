@@ -187,6 +187,42 @@ internal sealed class EventHub(Microsoft.Extensions.Options.IOptions<SubscriberB
 
         public bool HasOverflowed => Volatile.Read(ref _overflowed) == 1;
 
+        /// <summary>
+        /// For a subscriber that is only a wake-up (its owner reads the log itself): empties the queue, giving back each
+        /// event's bytes, and clears an overflow. Reading without giving the bytes back would fill the buffer for good,
+        /// after which every event overflows and nothing is ever written to the queue again.
+        /// </summary>
+        public void Drain()
+        {
+            while (Queue.Reader.TryRead(out var e))
+            {
+                Buffer.Release(e.Bytes);
+            }
+
+            TakeOverflow();
+        }
+
+        /// <summary>
+        /// Waits until an event is queued, an overflow is marked or <paramref name="safetyPoll"/> has passed. The wait on
+        /// the queue and the timer are cancelled before it returns: a read wait left behind stays registered with the
+        /// queue until something is written to it, which for a wake-up that overflows may be never.
+        /// </summary>
+        public async Task WaitAsync(TimeSpan safetyPoll, CancellationToken ct)
+        {
+            using var pass = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            pass.CancelAfter(safetyPoll);
+            try
+            {
+                await Task.WhenAny(Queue.Reader.WaitToReadAsync(pass.Token).AsTask(), Overflowed, Task.Delay(Timeout.Infinite, pass.Token));
+            }
+            finally
+            {
+                pass.Cancel();
+            }
+
+            ct.ThrowIfCancellationRequested();
+        }
+
         public void Dispose()
         {
             hub.Remove(this);

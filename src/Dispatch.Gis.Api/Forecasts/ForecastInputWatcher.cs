@@ -29,15 +29,9 @@ internal sealed class ForecastInputWatcher(NpgsqlDataSource db, EventHub hub, Fo
         {
             try
             {
-                while (wake.Queue.Reader.TryRead(out _))
-                {
-                }
-
-                wake.TakeOverflow();
+                wake.Drain();
                 await RequestDueAsync(stoppingToken);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(options.Value.WatchSafetyPoll);
-                await Task.WhenAny(wake.Queue.Reader.WaitToReadAsync(timeout.Token).AsTask(), wake.Overflowed, Task.Delay(Timeout.Infinite, timeout.Token));
+                await wake.WaitAsync(options.Value.WatchSafetyPoll, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
