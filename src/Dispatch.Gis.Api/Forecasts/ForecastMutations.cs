@@ -121,8 +121,7 @@ internal sealed class ForecastMutations(NpgsqlDataSource db, ForecastLoaders loa
 
             await ForecastDb.SetStateAsync(w, forecast.Id, ForecastState.Cancelled, locked.Progress, null, ct);
             var zoneIds = (await ForecastDb.HorizonsAsync(w, forecast.Id, ct)).Select(h => h.ZoneId).ToList();
-            await w.LockAsync(LockedTable.EmergencyZones, zoneIds, ct);
-            await ZoneDb.LockFollowersAsync(w, zoneIds, ct);
+            await ZoneDb.LockForChangeAsync(w, zoneIds, ct);
             var closed = new List<Guid>();
             foreach (var zone in (await ZoneDb.ByIdAsync(db, zoneIds, ct)).Values.Where(z => z.Status == ZoneStatus.Active).OrderBy(z => z.Id))
             {

@@ -107,9 +107,9 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, IEnumerable<IForecastS
         }
 
         var existing = (await ForecastDb.HorizonsAsync(w, forecast.Id, ct)).ToDictionary(h => h.Minutes);
-        await w.LockAsync(LockedTable.EmergencyZones, existing.Values.Select(h => h.ZoneId), ct);
-        await ZoneDb.LockFollowersAsync(w, existing.Values.Select(h => h.ZoneId).ToList(), ct);
-        var zones = await ZoneDb.ByIdAsync(db, existing.Values.Select(h => h.ZoneId).ToList(), ct);
+        var zoneIds = existing.Values.Select(h => h.ZoneId).ToList();
+        await ZoneDb.LockForChangeAsync(w, zoneIds, ct);
+        var zones = await ZoneDb.ByIdAsync(db, zoneIds, ct);
         var computation = locked.Version + 1;
         var summary = new List<object>();
         foreach (var horizon in result.Horizons)

@@ -18,8 +18,8 @@ namespace Dispatch.Gis.Forecasts;
 internal sealed class ForecastWarningDraft(IOptions<PublicWarningOptions> options, TimeProvider clock)
 {
     // The forecast's horizons with their zones, in one round trip (this runs while the computation holds the geofence
-    // gate, which position batches wait on). The last column says whether any current warning follows the zone: most forecast zones have none, and
-    // the redraw path is only entered for those that do.
+    // gate, which position batches wait on). The last column says whether any current warning follows the zone: most
+    // forecast zones have none, and the redraw path is only entered for those that do.
     private const string ZonesOfHorizons = """
         SELECT z.id, z.version, z.name, z.territory_kato, z.geom, z.hazard,
                EXISTS (SELECT 1 FROM public_warnings w WHERE w.zone_id = z.id AND w.state = 'ACTIVE'), h.minutes

@@ -86,13 +86,14 @@ internal static class ZoneDb
     }
 
     /// <summary>
-    /// For a unit of work that changes several zones (a forecast's horizons): locks, in id order and before any of them
-    /// changes, the standing subscriptions that follow any of the zones. The trigger that redraws a follower's area
-    /// (schema/251) locks followers zone by zone, and two such writers beside each other — forecasts pass the geofence
-    /// gate together — would otherwise lock followers they share in crossing orders and deadlock.
+    /// For a unit of work that changes several zones (a forecast's horizons): locks the zones in id order, then, before
+    /// any of them changes, the standing subscriptions that follow any of them, in id order too. The trigger that redraws
+    /// a follower's area (schema/251) locks followers zone by zone, and two such writers beside each other — forecasts
+    /// pass the geofence gate together — would otherwise lock followers they share in crossing orders and deadlock.
     /// </summary>
-    public static async Task LockFollowersAsync(UnitOfWork w, IReadOnlyCollection<Guid> zones, CancellationToken ct)
+    public static async Task LockForChangeAsync(UnitOfWork w, IReadOnlyCollection<Guid> zones, CancellationToken ct)
     {
+        await w.LockAsync(LockedTable.EmergencyZones, zones, ct);
         if (zones.Count == 0)
         {
             return;
