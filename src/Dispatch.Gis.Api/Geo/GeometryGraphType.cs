@@ -40,7 +40,8 @@ internal sealed class GeometryGraphType : ScalarGraphType
     {
         null => null,
         JsonElement element => element,
-        Geometry geometry => GeoJson.Write(geometry),
+        Geometry geometry => new GeoJsonOutput(geometry),
+        GeoJsonOutput output => output,
         _ => throw new InvalidOperationException($"cannot serialise {value.GetType().Name} as Geometry"),
     };
 

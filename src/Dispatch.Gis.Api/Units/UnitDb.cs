@@ -235,6 +235,12 @@ internal static class UnitDb
 
     private static List<VehicleCount> ParseVehicles(string json)
     {
+        // The stand-in when vehicles are not selected, and most units' own value: no document to parse.
+        if (json == "[]")
+        {
+            return [];
+        }
+
         using var document = JsonDocument.Parse(json);
         return document.RootElement.EnumerateArray()
             .Select(v => new VehicleCount(v.GetProperty("type").GetString()!, v.GetProperty("count").GetInt32())).ToList();
