@@ -26,4 +26,7 @@ internal sealed class AlertOptions
     public TimeSpan WebhookMaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
 
     public int WebhookBatch { get; set; } = 50;
+
+    /// <summary>Webhooks one delivery run serves at once (each on a connection of its own while its POSTs are in flight).</summary>
+    public int WebhookParallelism { get; set; } = 4;
 }

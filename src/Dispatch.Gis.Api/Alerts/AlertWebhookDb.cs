@@ -5,111 +5,215 @@ using Npgsql;
 namespace Dispatch.Gis.Alerts;
 
 /// <summary>A webhook's due work: the subscription, its secret and its next undelivered entries as the JSON to POST.</summary>
-internal sealed record DueWebhook(Guid Subscription, string Url, string Secret, AlertSubscriptionStatus Status, string TerritoryKato, int Attempts,
-    IReadOnlyList<(Guid Entry, string Json)> Entries);
+internal sealed record DueWebhook(Guid Subscription, string Url, string Secret, int Attempts, IReadOnlyList<(Guid Entry, string Json)> Entries);
 
+/// <summary>Why the last POST of a run failed: the HTTP status if there was one, the error as 112 sees it, and when to try again.</summary>
+internal sealed record WebhookFailure(int? HttpStatus, string Error, TimeSpan RetryIn, bool Failing);
+
+/// <summary>
+/// A webhook's delivery is claimed with a session-level advisory lock on a connection of the deliverer's own, taken
+/// before its entries are read and released after their results are committed. No row is locked while a partner's
+/// system takes its time to answer (redrawing a zone its subscription follows, pausing, deleting or acknowledging
+/// never wait on a POST); two deliverers never send one subscription's entries at once, so never out of order; an
+/// instance that dies drops its connection and with it the claim, and the survivor sends again what was not recorded.
+/// </summary>
 internal static class AlertWebhookDb
 {
+    /// <summary>The advisory-lock class of webhook claims ("Webh"); the two-key form keeps them apart from every one-key lock.</summary>
+    private const int ClaimClass = 0x57_65_62_68;
+
     /// <summary>
-    /// Takes one subscription whose webhook is due and has undelivered entries, locking its state row SKIP LOCKED so two
-    /// deliverers never send the same subscription's entries at once (and so never out of order). The subscription row is
-    /// locked with it, first in the lock order as in the mutations; SKIP LOCKED means this never waits on them.
+    /// An entry owed to the webhook: not yet delivered and inside the creator's scope, checked here again as at the match.
+    /// Both the due check and the read of the entries use it, so an entry it excludes never makes a subscription look due.
     /// </summary>
-    public static async Task<DueWebhook?> TakeDueAsync(UnitOfWork w, IReadOnlyCollection<Guid> skip, int batch, CancellationToken ct)
+    private const string Owed = """
+        i.delivered_at IS NULL
+        AND (s.scope IS NULL OR i.territory_kato = ANY (s.scope) OR substr(i.territory_kato, 1, 2) || '0000000' = ANY (s.scope))
+        """;
+
+    private const string Due = $"""
+        SELECT st.subscription_id FROM alert_webhook_state st
+        WHERE st.next_attempt_at <= clock_timestamp() AND NOT st.subscription_id = ANY ($1)
+          AND EXISTS (SELECT FROM alert_inbox i JOIN alert_subscriptions s ON s.id = i.subscription_id WHERE i.subscription_id = st.subscription_id AND {Owed})
+        ORDER BY st.next_attempt_at, st.subscription_id
+        LIMIT 16
+        """;
+
+    /// <summary>
+    /// Claims one due webhook not in <paramref name="passed"/> on <paramref name="claims"/> and reads its next entries; null
+    /// when none is left. A webhook another deliverer holds is added to <paramref name="passed"/> (it is being served).
+    /// </summary>
+    public static async Task<DueWebhook?> ClaimDueAsync(NpgsqlConnection claims, ISet<Guid> passed, int batch, CancellationToken ct)
     {
-        await using var cmd = w.Command("""
-            SELECT st.subscription_id, s.webhook_url, s.webhook_secret, s.status, s.territory_kato, st.attempts
-            FROM alert_webhook_state st JOIN alert_subscriptions s ON s.id = st.subscription_id
-            WHERE st.next_attempt_at <= clock_timestamp() AND NOT st.subscription_id = ANY ($1)
-              AND EXISTS (SELECT FROM alert_inbox i WHERE i.subscription_id = st.subscription_id AND i.delivered_at IS NULL)
-            ORDER BY st.next_attempt_at, st.subscription_id
-            LIMIT 1
-            FOR NO KEY UPDATE OF s, st SKIP LOCKED
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = skip.ToArray() });
-        Guid id;
-        string url, secret, territory;
-        AlertSubscriptionStatus status;
-        int attempts;
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        while (true)
         {
-            if (!await reader.ReadAsync(ct))
+            var candidates = new List<Guid>();
+            await using (var due = new NpgsqlCommand(Due, claims))
+            {
+                Guid[] skip;
+                lock (passed)
+                {
+                    skip = [.. passed];
+                }
+
+                due.Parameters.Add(new NpgsqlParameter { Value = skip });
+                await using var reader = await due.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    candidates.Add(reader.GetGuid(0));
+                }
+            }
+
+            if (candidates.Count == 0)
             {
                 return null;
             }
 
-            (id, url, secret, status, territory, attempts) = (reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                DbEnum.Parse<AlertSubscriptionStatus>(reader.GetString(3)), reader.GetString(4), reader.GetInt32(5));
-        }
+            foreach (var candidate in candidates)
+            {
+                bool fresh;
+                lock (passed)
+                {
+                    fresh = passed.Add(candidate);
+                }
 
-        // The creator's scope is checked again here: an entry outside it is never sent.
-        await using var entries = w.Command("""
-            SELECT i.id, json_build_object(
+                if (!fresh || !await TryClaimAsync(claims, candidate, ct))
+                {
+                    continue;
+                }
+
+                // Another deliverer may have finished it between the look and the claim: read it again under the claim.
+                if (await ReadAsync(claims, candidate, batch, ct) is { Entries.Count: > 0 } work)
+                {
+                    return work;
+                }
+
+                await ReleaseAsync(claims, candidate);
+            }
+        }
+    }
+
+    public static async Task ReleaseAsync(NpgsqlConnection claims, Guid subscription)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock($1, hashtext($2::text))", claims);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ClaimClass });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = subscription });
+        await cmd.ExecuteScalarAsync(CancellationToken.None);
+    }
+
+    private static async Task<bool> TryClaimAsync(NpgsqlConnection claims, Guid subscription, CancellationToken ct)
+    {
+        // hashtext folds the id into the lock's 32 bits; two subscriptions that collide only take turns.
+        await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock($1, hashtext($2::text))", claims);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ClaimClass });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = subscription });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<DueWebhook?> ReadAsync(NpgsqlConnection claims, Guid id, int batch, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT s.webhook_url, s.webhook_secret, st.attempts, st.next_attempt_at <= clock_timestamp(), i.id, json_build_object(
                 'id', i.id, 'subscription', i.subscription_id, 'eventId', i.event_id::text, 'kind', i.kind, 'severity', i.severity,
                 'urgency', i.urgency, 'certainty', i.certainty, 'headline', i.headline, 'area', ST_AsGeoJSON(i.area)::json,
                 'territoryKato', i.territory_kato, 'objects', i.objects, 'recordedAt', i.recorded_at)::text
-            FROM alert_inbox i JOIN alert_subscriptions s ON s.id = i.subscription_id
-            WHERE i.subscription_id = $1 AND i.delivered_at IS NULL
-              AND (s.scope IS NULL OR i.territory_kato = ANY (s.scope) OR substr(i.territory_kato, 1, 2) || '0000000' = ANY (s.scope))
+            FROM alert_subscriptions s JOIN alert_webhook_state st ON st.subscription_id = s.id
+            JOIN alert_inbox i ON i.subscription_id = s.id AND {Owed}
+            WHERE s.id = $1
             ORDER BY i.seq
             LIMIT $2
-            """);
-        entries.Parameters.Add(new NpgsqlParameter { Value = id });
-        entries.Parameters.Add(new NpgsqlParameter { Value = batch });
-        var list = new List<(Guid, string)>();
-        await using (var reader = await entries.ExecuteReaderAsync(ct))
+            """, claims);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = batch });
+        var entries = new List<(Guid, string)>();
+        (string Url, string Secret, int Attempts)? subscription = null;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
+            if (!reader.GetBoolean(3))
             {
-                list.Add((reader.GetGuid(0), reader.GetString(1)));
+                return null;
             }
+
+            subscription ??= (reader.GetString(0), reader.GetString(1), reader.GetInt32(2));
+            entries.Add((reader.GetGuid(4), reader.GetString(5)));
         }
 
-        return new DueWebhook(id, url, secret, status, territory, attempts, list);
+        return subscription is { } s ? new DueWebhook(id, s.Url, s.Secret, s.Attempts, entries) : null;
     }
 
-    /// <summary>Marks entries delivered; <paramref name="allSent"/> (nothing failed) also clears the failure count and a FAILING status.</summary>
-    public static async Task MarkDeliveredAsync(UnitOfWork w, DueWebhook due, IReadOnlyList<Guid> delivered, int? httpStatus, bool allSent, CancellationToken ct)
+    /// <summary>
+    /// Records what one claimed run sent: the entries delivered (with ALERTS_DELIVERED) and either success, which clears
+    /// the failure count and a FAILING status, or the failure and its backoff. Locks the subscription before its webhook
+    /// state, the order the mutations follow; a subscription deleted meanwhile took its inbox with it and has nothing to record.
+    /// </summary>
+    public static async Task RecordAsync(UnitOfWork w, DueWebhook due, IReadOnlyList<Guid> delivered, int? httpStatus, WebhookFailure? failure,
+        CancellationToken ct)
     {
-        await using var cmd = w.Command("UPDATE alert_inbox SET delivered_at = clock_timestamp() WHERE id = ANY ($1)");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = delivered.ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
-        w.Add(new NewEvent("ALERTS_DELIVERED", "AlertSubscription", due.Subscription.ToString(),
-            new { subscriptionId = due.Subscription, entries = delivered }, null, due.TerritoryKato));
-        if (!allSent)
+        string status, territory;
+        await using (var lockSubscription = w.Command("SELECT status, territory_kato FROM alert_subscriptions WHERE id = $1 FOR NO KEY UPDATE"))
         {
+            lockSubscription.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
+            await using var reader = await lockSubscription.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return;
+            }
+
+            (status, territory) = (reader.GetString(0), reader.GetString(1));
+        }
+
+        await using (var lockState = w.Command("SELECT 1 FROM alert_webhook_state WHERE subscription_id = $1 FOR NO KEY UPDATE"))
+        {
+            lockState.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
+            await lockState.ExecuteScalarAsync(ct);
+        }
+
+        if (delivered.Count > 0)
+        {
+            await using var mark = w.Command("UPDATE alert_inbox SET delivered_at = clock_timestamp() WHERE id = ANY ($1) AND subscription_id = $2");
+            mark.Parameters.Add(new NpgsqlParameter { Value = delivered.ToArray() });
+            mark.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
+            await mark.ExecuteNonQueryAsync(ct);
+            w.Add(new NewEvent("ALERTS_DELIVERED", "AlertSubscription", due.Subscription.ToString(),
+                new { subscriptionId = due.Subscription, entries = delivered }, null, territory));
+        }
+
+        var current = DbEnum.Parse<AlertSubscriptionStatus>(status);
+        if (failure is null)
+        {
+            await using var state = w.Command("""
+                UPDATE alert_webhook_state SET attempts = 0, next_attempt_at = '-infinity', last_error = NULL, last_status = $2, last_attempt_at = clock_timestamp()
+                WHERE subscription_id = $1
+                """);
+            state.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
+            state.Parameters.Add(new NpgsqlParameter { Value = (object?)httpStatus ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            await state.ExecuteNonQueryAsync(ct);
+            if (current == AlertSubscriptionStatus.Failing)
+            {
+                await SetStatusAsync(w, due, territory, current, AlertSubscriptionStatus.Active, "ALERT_SUBSCRIPTION_RECOVERED", null, ct);
+            }
+
             return;
         }
 
-        await using var state = w.Command("""
-            UPDATE alert_webhook_state SET attempts = 0, next_attempt_at = '-infinity', last_error = NULL, last_status = $2, last_attempt_at = clock_timestamp()
-            WHERE subscription_id = $1
-            """);
-        state.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
-        state.Parameters.Add(new NpgsqlParameter { Value = (object?)httpStatus ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await state.ExecuteNonQueryAsync(ct);
-        if (due.Status == AlertSubscriptionStatus.Failing)
-        {
-            await SetStatusAsync(w, due, AlertSubscriptionStatus.Active, "ALERT_SUBSCRIPTION_RECOVERED", null, ct);
-        }
-    }
-
-    public static async Task RecordFailureAsync(UnitOfWork w, DueWebhook due, TimeSpan retryIn, int? httpStatus, string error, bool failing, CancellationToken ct)
-    {
-        await using var state = w.Command("""
+        await using (var state = w.Command("""
             UPDATE alert_webhook_state SET attempts = attempts + 1, next_attempt_at = clock_timestamp() + $2, last_error = $3, last_status = $4,
                                            last_attempt_at = clock_timestamp()
             WHERE subscription_id = $1
-            """);
-        state.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
-        state.Parameters.Add(new NpgsqlParameter { Value = retryIn });
-        state.Parameters.Add(new NpgsqlParameter { Value = error.Length > 500 ? error[..500] : error });
-        state.Parameters.Add(new NpgsqlParameter { Value = (object?)httpStatus ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await state.ExecuteNonQueryAsync(ct);
-        if (failing && due.Status == AlertSubscriptionStatus.Active)
+            """))
+        {
+            state.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
+            state.Parameters.Add(new NpgsqlParameter { Value = failure.RetryIn });
+            state.Parameters.Add(new NpgsqlParameter { Value = failure.Error.Length > 500 ? failure.Error[..500] : failure.Error });
+            state.Parameters.Add(new NpgsqlParameter { Value = (object?)failure.HttpStatus ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            await state.ExecuteNonQueryAsync(ct);
+        }
+
+        if (failure.Failing && current == AlertSubscriptionStatus.Active)
         {
             // 112 sees this on its event stream; the partner sees FAILING and the error on the subscription.
-            await SetStatusAsync(w, due, AlertSubscriptionStatus.Failing, "ALERT_SUBSCRIPTION_FAILING", error, ct);
+            await SetStatusAsync(w, due, territory, current, AlertSubscriptionStatus.Failing, "ALERT_SUBSCRIPTION_FAILING", failure.Error, ct);
         }
     }
 
@@ -121,17 +225,14 @@ internal static class AlertWebhookDb
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task SetStatusAsync(UnitOfWork w, DueWebhook due, AlertSubscriptionStatus status, string kind, string? error, CancellationToken ct)
+    private static async Task SetStatusAsync(UnitOfWork w, DueWebhook due, string territory, AlertSubscriptionStatus from, AlertSubscriptionStatus to,
+        string kind, string? error, CancellationToken ct)
     {
-        // A subscription paused meanwhile stays paused.
-        await using var cmd = w.Command("UPDATE alert_subscriptions SET status = $2, updated_at = clock_timestamp() WHERE id = $1 AND status <> 'PAUSED'");
+        await using var cmd = w.Command("UPDATE alert_subscriptions SET status = $2, updated_at = clock_timestamp() WHERE id = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
-        if (await cmd.ExecuteNonQueryAsync(ct) > 0)
-        {
-            w.Add(new NewEvent(kind, "AlertSubscription", due.Subscription.ToString(),
-                new { subscriptionId = due.Subscription, from = DbEnum.Text(due.Status), to = DbEnum.Text(status), error, attempts = due.Attempts + 1 },
-                null, due.TerritoryKato));
-        }
+        cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(to) });
+        await cmd.ExecuteNonQueryAsync(ct);
+        w.Add(new NewEvent(kind, "AlertSubscription", due.Subscription.ToString(),
+            new { subscriptionId = due.Subscription, from = DbEnum.Text(from), to = DbEnum.Text(to), error, attempts = due.Attempts + 1 }, null, territory));
     }
 }

@@ -13,7 +13,9 @@ namespace Dispatch.Gis.Alerts;
 /// it; an entry is marked delivered only after a 2xx, so a run that dies mid-way sends it again (at-least-once — the
 /// Idempotency-Key header lets the receiver drop the repeat). A failure backs off exponentially; after
 /// WebhookMaxAttempts in a row the subscription is FAILING (an event tells 112) and is retried at the longest backoff
-/// until it succeeds, which makes it ACTIVE again.
+/// until it succeeds, which makes it ACTIVE again. Up to WebhookParallelism webhooks are served at once, each claimed
+/// (<see cref="AlertWebhookDb"/>) while its POSTs are in flight, so one slow receiver holds up neither the others nor
+/// anything written meanwhile.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory http, IOptions<AlertOptions> options, ILogger<DeliverWebhooksJob> logger)
@@ -27,57 +29,92 @@ internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory
     {
         var o = options.Value;
         var client = http.CreateClient(AlertsSetup.WebhookClient);
-        var done = new List<Guid>();
+        // Each webhook at most once per pass over what is due, so a receiver that answers fast but has a long backlog does not starve the rest.
+        var passed = new HashSet<Guid>();
         var sent = 0;
-        // One subscription per unit of work, each at most once per run, so one slow receiver does not hold up the rest for long.
-        while (!ct.IsCancellationRequested)
+        var served = 0;
+        var inFlight = 0;
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, o.WebhookParallelism)).Select(async _ =>
         {
-            var outcome = await UnitOfWork.RunAsync(Db, Origin(context), async w =>
+            await using var claims = await Db.OpenConnectionAsync(ct);
+            while (!ct.IsCancellationRequested)
             {
-                if (await AlertWebhookDb.TakeDueAsync(w, done, o.WebhookBatch, ct) is not { } due)
+                // Counted from before the claim: a worker that finds nothing must not take a claim under way for an idle run.
+                Interlocked.Increment(ref inFlight);
+                DueWebhook? due;
+                try
                 {
-                    return ((Guid?)null, 0);
+                    due = await AlertWebhookDb.ClaimDueAsync(claims, passed, o.WebhookBatch, ct);
+                }
+                catch
+                {
+                    Interlocked.Decrement(ref inFlight);
+                    throw;
                 }
 
-                var delivered = new List<Guid>();
-                int? status = null;
-                foreach (var (entry, json) in due.Entries)
+                if (due is not null)
                 {
-                    var (ok, code, error) = await PostAsync(client, due, entry, json, o.WebhookTimeout, ct);
-                    status = code;
-                    if (ok)
+                    try
                     {
-                        delivered.Add(entry);
-                        continue;
+                        var delivered = await DeliverAsync(context, client, due, o, ct);
+                        Interlocked.Add(ref sent, delivered);
+                        Interlocked.Increment(ref served);
+                        Hosting.DispatchMetrics.WebhookAlertsDelivered(delivered);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref inFlight);
+                        await AlertWebhookDb.ReleaseAsync(claims, due.Subscription);
                     }
 
-                    var attempts = due.Attempts + 1;
-                    var retryIn = Backoff(attempts, o);
-                    Logger.LogWarning("Webhook of alert subscription {Subscription} failed (attempt {Attempt}): {Error}; next in {RetryIn}",
-                        due.Subscription, attempts, error, retryIn);
-                    if (delivered.Count > 0)
-                    {
-                        await AlertWebhookDb.MarkDeliveredAsync(w, due, delivered, status, allSent: false, ct);
-                    }
-
-                    await AlertWebhookDb.RecordFailureAsync(w, due, retryIn, code, error, attempts >= o.WebhookMaxAttempts, ct);
-                    return (due.Subscription, delivered.Count);
+                    continue;
                 }
 
-                await AlertWebhookDb.MarkDeliveredAsync(w, due, delivered, status, allSent: true, ct);
-                return (due.Subscription, delivered.Count);
-            }, ct);
-            if (outcome.Item1 is not { } subscription)
+                Interlocked.Decrement(ref inFlight);
+                // The run lasts while any POST is in flight (no next run starts before it ends), so an idle worker keeps
+                // serving what becomes due meanwhile instead of leaving it to wait for a slow receiver.
+                if (Volatile.Read(ref inFlight) == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(o.WebhookInterval, ct);
+                lock (passed)
+                {
+                    passed.Clear();
+                }
+            }
+        }));
+
+        return new JobResult(sent, $"{sent} alert(s) delivered to {served} webhook(s)");
+    }
+
+    /// <summary>Sends the claimed entries in order until one fails, then records the outcome in one short unit of work.</summary>
+    private async Task<int> DeliverAsync(IJobExecutionContext context, HttpClient client, DueWebhook due, AlertOptions o, CancellationToken ct)
+    {
+        var delivered = new List<Guid>();
+        int? status = null;
+        WebhookFailure? failure = null;
+        foreach (var (entry, json) in due.Entries)
+        {
+            var (ok, code, error) = await PostAsync(client, due, entry, json, o.WebhookTimeout, ct);
+            status = code;
+            if (ok)
             {
-                break;
+                delivered.Add(entry);
+                continue;
             }
 
-            done.Add(subscription);
-            sent += outcome.Item2;
-            Hosting.DispatchMetrics.WebhookAlertsDelivered(outcome.Item2);
+            var attempts = due.Attempts + 1;
+            var retryIn = Backoff(attempts, o);
+            Logger.LogWarning("Webhook of alert subscription {Subscription} failed (attempt {Attempt}): {Error}; next in {RetryIn}",
+                due.Subscription, attempts, error, retryIn);
+            failure = new WebhookFailure(code, error, retryIn, attempts >= o.WebhookMaxAttempts);
+            break;
         }
 
-        return new JobResult(sent, $"{sent} alert(s) delivered to {done.Count} webhook(s)");
+        await UnitOfWork.RunAsync(Db, Origin(context), w => AlertWebhookDb.RecordAsync(w, due, delivered, status, failure, ct), ct);
+        return delivered.Count;
     }
 
     public static TimeSpan Backoff(int attempts, AlertOptions o) =>

@@ -89,6 +89,56 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
         Assert.Equal([first, second], receiver.Received.Select(r => JsonNode.Parse(r.Body)!["objects"]![0]!["id"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Issue12_a_post_in_flight_holds_up_neither_a_redraw_of_the_zone_nor_an_acknowledgement_nor_another_webhook()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var followed = await h.Seed.ZoneAsync(Seed.Square(h.Here[0], h.Here[1], 0.002));
+        var slowPort = WebhookReceiver.FreePort();
+        var answer = new TaskCompletionSource();
+        using var slow = new WebhookReceiver(slowPort) { AnswerWhen = answer.Task };
+        var (held, _) = await h.SubscribeAsync(new
+        {
+            name = "slow partner", zones = new[] { followed }, kinds = new[] { "ZONE_CHANGED" }, deliverSocket = true, webhookUrl = $"http://127.0.0.1:{slowPort}/hook",
+        });
+        var fastPort = WebhookReceiver.FreePort();
+        using var fast = new WebhookReceiver(fastPort);
+        var (other, _) = await h.SubscribeAsync(new
+        {
+            name = "fast partner", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"http://127.0.0.1:{fastPort}/hook",
+        });
+        try
+        {
+            await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+                new { z = followed, g = Seed.Square(h.Here[0], h.Here[1], 0.003) });
+            Assert.True(await UntilAsync(() => slow.Received.Count >= 1), "the slow partner was never sent its alert");
+
+            // Its POST is in flight and stays so until the test answers it (the test settings give up after 10 s).
+            var version = (await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+                new { z = followed, g = Seed.Square(h.Here[0], h.Here[1], 0.004) }))["updateZoneGeometry"]!["version"]!.GetValue<int>();
+            var entry = (await h.InboxAsync(held))[0]!["id"]!.GetValue<string>();
+            await h.Partner.QueryAsync("mutation ($e: ID!) { acknowledgeAlert(entry: $e) { id } }", new { e = entry });
+            var zone = await h.ZoneHereAsync();
+            var otherDelivered = await UntilAsync(() => fast.Received.Any(r => JsonNode.Parse(r.Body)!["objects"]![0]!["id"]!.GetValue<string>() == zone));
+            var stillInFlight = await api.ScalarAsync<long>(
+                $"SELECT count(*) FROM alert_webhook_state WHERE subscription_id = '{held}' AND attempts = 0 AND last_attempt_at IS NULL") == 1
+                && (await h.InboxAsync(held))[0]!["deliveredAt"] is null;
+
+            Assert.Equal(3, version);
+            Assert.True(otherDelivered, "another partner's webhook waited for the slow one");
+            Assert.True(stillInFlight, "the redraw and the acknowledgement waited for the POST to end");
+            Assert.Equal(other, JsonNode.Parse(fast.Received[^1].Body)!["subscription"]!.GetValue<string>());
+        }
+        finally
+        {
+            answer.TrySetResult();
+        }
+
+        Assert.True(await UntilAsync(async () => (await h.InboxAsync(held)).All(e => e!["deliveredAt"] is not null), TimeSpan.FromSeconds(30)),
+            "the held alert and the one after it were not delivered once the partner answered");
+        Assert.Equal((await h.InboxAsync(held)).Select(e => e!["id"]!.GetValue<string>()), slow.Received.Select(r => r.IdempotencyKey).Distinct());
+    }
+
     private static async Task<string> StatusAsync(StandingAlertHarness h, string subscription) =>
         (await h.Partner.QueryAsync("{ alertSubscriptions { id status } }"))["alertSubscriptions"]!.AsArray()
             .Single(s => s!["id"]!.GetValue<string>() == subscription)!["status"]!.GetValue<string>();

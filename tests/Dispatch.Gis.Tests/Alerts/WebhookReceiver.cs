@@ -22,6 +22,9 @@ internal sealed class WebhookReceiver : IDisposable
     /// <summary>How long the receiver takes to answer after it has recorded a POST: a slow partner keeps deliveries in flight.</summary>
     public TimeSpan AnswerAfter { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Until this completes, every POST is recorded and then left unanswered: a partner's system taking its time.</summary>
+    public Task AnswerWhen { get; set; } = Task.CompletedTask;
+
     public IReadOnlyList<(byte[] Body, string? Signature, string? IdempotencyKey)> Received
     {
         get
@@ -72,6 +75,8 @@ internal sealed class WebhookReceiver : IDisposable
             {
                 await Task.Delay(AnswerAfter);
             }
+
+            await AnswerWhen;
 
             try
             {

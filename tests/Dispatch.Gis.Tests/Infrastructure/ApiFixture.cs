@@ -87,7 +87,8 @@ public sealed class ApiFixture : IAsyncLifetime
                 ["Dispatch:Alerts:WebhookBaseBackoff"] = "00:00:00.200",
                 ["Dispatch:Alerts:WebhookMaxBackoff"] = "00:00:01",
                 ["Dispatch:Alerts:WebhookMaxAttempts"] = "3",
-                ["Dispatch:Alerts:WebhookTimeout"] = "00:00:02",
+                // Long enough that a test holding a POST in flight checks what goes on meanwhile before the POST gives up.
+                ["Dispatch:Alerts:WebhookTimeout"] = "00:00:10",
             });
             if (settings is not null)
             {
