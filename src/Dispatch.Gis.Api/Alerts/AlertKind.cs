@@ -25,6 +25,7 @@ internal enum AlertKind
     WarningReceived,
     FeedSilent,
     RouteCrossesHazard,
+    ForecastComputed,
 }
 
 internal static class AlertKinds
@@ -46,6 +47,7 @@ internal sealed class AlertKindGraphType : EnumerationGraphType<AlertKind>
     {
         Name = "AlertKind";
         Description = "What an alert is about: zones created, redrawn, closed; units entering and leaving zones; regimes; incidents; "
-            + "situation updates and level changes; force requests; hazard zones of dangerous objects; received public warnings; silent feeds.";
+            + "situation updates and level changes; force requests; hazard zones of dangerous objects; received public warnings; silent feeds; "
+            + "routes crossing a forecast hazard; computed forecasts.";
     }
 }

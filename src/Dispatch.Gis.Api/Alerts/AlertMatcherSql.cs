@@ -18,13 +18,19 @@ internal static class AlertMatcherSql
                    CASE WHEN e.kind = 'WARNING_RECEIVED' AND upper(e.payload ->> 'severity') IN ('EXTREME', 'SEVERE', 'MODERATE', 'MINOR')
                         THEN upper(e.payload ->> 'severity') ELSE k.severity END AS severity,
                    CASE WHEN e.kind = 'WARNING_RECEIVED' AND upper(e.payload ->> 'urgency') IN ('IMMEDIATE', 'EXPECTED', 'FUTURE', 'PAST')
-                        THEN upper(e.payload ->> 'urgency') ELSE k.urgency END AS urgency,
+                        THEN upper(e.payload ->> 'urgency')
+                        WHEN z.forecast THEN 'EXPECTED' WHEN z.potential THEN 'FUTURE' ELSE k.urgency END AS urgency,
                    CASE WHEN e.kind = 'WARNING_RECEIVED' AND upper(e.payload ->> 'certainty') IN ('OBSERVED', 'LIKELY', 'POSSIBLE', 'UNLIKELY')
-                        THEN upper(e.payload ->> 'certainty') ELSE k.certainty END AS certainty,
-                   left(k.headline || coalesce(': ' || coalesce(e.payload ->> 'headline', e.payload ->> 'name', e.payload ->> 'text',
+                        THEN upper(e.payload ->> 'certainty')
+                        WHEN z.forecast THEN 'LIKELY' WHEN z.potential THEN 'POSSIBLE' ELSE k.certainty END AS certainty,
+                   left(CASE WHEN z.forecast THEN replace(k.headline, 'Emergency zone', 'Forecast zone')
+                             WHEN z.potential THEN replace(k.headline, 'Emergency zone', 'Potential zone') ELSE k.headline END || coalesce(': ' || coalesce(e.payload ->> 'headline', e.payload ->> 'name', e.payload ->> 'text',
                         e.payload ->> 'regime', e.payload ->> 'to', e.payload ->> 'feed'), '') || coalesce(' (' || t2.name_en || ')', ''), 300) AS headline
             FROM events e
             JOIN alert_kinds k ON k.kind = e.kind
+            -- A forecast zone drawn or redrawn is expected, a potential one (a dangerous object's hazard area) possible.
+            CROSS JOIN LATERAL (SELECT e.kind IN ('ZONE_CREATED', 'ZONE_CHANGED') AND e.payload ->> 'kind' = 'FORECAST' AS forecast,
+                                       e.kind IN ('ZONE_CREATED', 'ZONE_CHANGED') AND e.payload ->> 'kind' = 'POTENTIAL' AS potential) z
             LEFT JOIN territories t ON e.geom IS NULL AND t.kato = e.territory_kato
             LEFT JOIN territories t2 ON t2.kato = e.territory_kato
             WHERE e.id > $1 AND e.id <= $2

@@ -178,10 +178,18 @@ internal sealed class ForecastRunner(NpgsqlDataSource db, IEnumerable<IForecastS
         {
             forecastId = forecast.Id, incidentId = forecast.IncidentId, version, reason = DbEnum.Text(reason), inputsHash = hash, stationId = result.StationId,
             horizons = summary,
-        }, forecast.Source, forecast.TerritoryKato));
+        }, CoveredArea(result, forecast), forecast.TerritoryKato));
         await warningDraft.AfterComputationAsync(w, forecast, version, ct);
         return version;
     }
+
+    /// <summary>
+    /// Where a computed forecast is placed as an event (and so as an alert): the area its horizons cover, so that a partner
+    /// downwind of a plume meets it, not only one whose area holds the source; the source when no horizon has a zone.
+    /// </summary>
+    private static NetTopologySuite.Geometries.Geometry CoveredArea(ForecastComputation result, Forecast forecast) =>
+        result.Horizons.Count == 0 ? forecast.Source
+            : NetTopologySuite.Operation.Union.UnaryUnionOp.Union(result.Horizons.Select(h => h.Zone).ToList());
 }
 
 /// <summary>Inputs a computation cannot work with (the object's stock gone, …): the forecast is FAILED with this message.</summary>

@@ -237,6 +237,48 @@ public sealed class StandingAlertTests(ApiFixture api)
     }
 
     /// <summary>Waits until the matcher's cursor has passed the zone's creation, so what it did not record it never will.</summary>
+    [Fact]
+    public async Task Issue12_a_forecast_downwind_reaches_an_inbox_as_expected_and_likely_not_as_observed()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        // In the north of the city, north of where the other alert tests draw their zones, and small enough to stay in the
+        // city: a zone whose main territory lay outside the partner's scope would rightly not reach it.
+        double[] here = [76.865, 43.31 + Random.Shared.NextDouble() * 0.005];
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "forecasts over our base", area = Seed.Square(here[0], here[1], 0.004), kinds = new[] { "ZONE_CREATED", "FORECAST_COMPUTED" },
+        });
+        // The leak is 1.2 km west of the partner's area, outside it; the wind from the west carries the cloud over it.
+        var source = Seed.Point(here[0] - 0.015, here[1]);
+        var forecast = (await api.GraphQL.QueryAsync("mutation ($i: RunForecastInput!) { runForecast(input: $i) { id } }", new
+        {
+            i = new
+            {
+                location = source, substance = "Хлор", releasedMassKilograms = 1_000.0, horizonsMinutes = new[] { 10, 20 },
+                weather = new { windSpeedMetresPerSecond = 2.0, windFromDegrees = 270.0, airTemperatureCelsius = 20.0, stability = "INVERSION" },
+            },
+        }))["runForecast"]!["id"]!.GetValue<string>();
+        await Forecasts.ForecastPolling.UntilAsync(api, "query ($id: ID!) { forecast(id: $id) { id state version } }", forecast, "SUCCEEDED", 1);
+        var zones = (await api.ScalarAsync<string>($"SELECT string_agg(zone_id::text, ',') FROM forecast_horizons WHERE forecast_id = '{forecast}'")).Split(',');
+
+        var inbox = await h.InboxAtLeastAsync(subscription, 3);
+
+        var computed = Assert.Single(inbox, e => e!["kind"]!.GetValue<string>() == "FORECAST_COMPUTED")!;
+        Assert.Equal(("Forecast", forecast), (computed["objects"]![0]!["type"]!.GetValue<string>(), computed["objects"]![0]!["id"]!.GetValue<string>()));
+        Assert.Equal(("SEVERE", "EXPECTED", "LIKELY"), (computed["severity"]!.GetValue<string>(), computed["urgency"]!.GetValue<string>(), computed["certainty"]!.GetValue<string>()));
+        Assert.False(await api.ScalarAsync<bool>($"SELECT ST_Intersects(area, ST_SetSRID(ST_MakePoint({here[0] - 0.015}, {here[1]}), 4326)) FROM alert_subscriptions WHERE id = '{subscription}'"));
+        var drawn = inbox.Where(e => e!["kind"]!.GetValue<string>() == "ZONE_CREATED" && zones.Contains(e["objects"]![0]!["id"]!.GetValue<string>())).ToList();
+        Assert.Equal(2, zones.Length);
+        var diag = await api.ScalarAsync<string>($"SELECT string_agg(e.kind || ' ' || coalesce(e.territory_kato,'-') || ' ' || ST_Intersects(e.geom, s.area)::text || ' ' || (e.id > s.match_after)::text || ' ' || coalesce(e.payload->>'kind',''), '; ') FROM events e, alert_subscriptions s WHERE s.id = '{subscription}' AND e.entity_id = ANY (string_to_array('{string.Join(',', zones)}', ','))");
+        Assert.True(drawn.Count == 2, diag + " | inbox: " + string.Join(",", inbox.Select(e => e!["kind"]!.GetValue<string>())));
+        Assert.Equal(zones.Order(), drawn.Select(e => e!["objects"]![0]!["id"]!.GetValue<string>()).Order());
+        Assert.All(drawn, e =>
+        {
+            Assert.Equal(("EXPECTED", "LIKELY"), (e!["urgency"]!.GetValue<string>(), e["certainty"]!.GetValue<string>()));
+            Assert.StartsWith("Forecast zone drawn", e["headline"]!.GetValue<string>(), StringComparison.Ordinal);
+        });
+    }
+
     private async Task MatchedAsync(string zone)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
