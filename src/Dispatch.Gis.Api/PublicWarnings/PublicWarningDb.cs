@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Dispatch.Gis.Events;
 using Dispatch.Gis.GraphQL;
@@ -270,6 +271,13 @@ internal static class PublicWarningDb
     {
         var (draft, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
             ?? throw new ConflictException("the warning has no draft to confirm", "warning");
+        // A public message must not leave already expired; ending a warning (a drafted Cancel) is always allowed.
+        if (draft.MsgType != CapMsgType.Cancel && draft.Content.Expires <= now)
+        {
+            throw new ConflictException(string.Create(CultureInfo.InvariantCulture,
+                $"the draft expired at {draft.Content.Expires:yyyy-MM-dd HH:mm:ss}Z: update the warning with a new expiry instead"), "warning");
+        }
+
         var references = await ReferencesAsync(w, id, options, ct);
         var xml = Render(new CapMessage(draft.Identifier, draft.Sender, now, WarningMessageStatus.Actual, draft.MsgType, references, draft.Note, draft.Content,
             draft.Polygons, draft.Geocodes), options);

@@ -16,7 +16,7 @@ namespace Dispatch.Gis.Tests.PublicWarnings;
 [Trait("Category", "Database")]
 public sealed class PublicWarningTests(ApiFixture api)
 {
-    private const string Message = "identifier sender sent msgType status references capPath capXml zoneVersion polygons geocodes texts { language headline areaDesc }";
+    private const string Message = "identifier sender sent msgType status references capPath capXml zoneVersion expires polygons geocodes texts { language headline areaDesc }";
     private const string Warning = $"id state areaSource zoneId territoryKato current {{ {Message} }} pendingDraft {{ {Message} }} messages {{ identifier status msgType }}";
 
     [Fact]
@@ -188,6 +188,32 @@ public sealed class PublicWarningTests(ApiFixture api)
         // Nothing left to confirm.
         Assert.Equal("CONFLICT", (await api.GraphQL.PostAsync("mutation ($w: ID!) { confirmPublicWarningDraft(warning: $w) { id } }", new { w = id })).ErrorCode());
         Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_DRAFTED", "PUBLIC_WARNING_UPDATED"], await EventKindsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_draft_left_unconfirmed_past_its_expiry_is_refused_and_the_alert_stays_what_is_served()
+    {
+        var seed = new Seed(api.GraphQL);
+        double[] at = [Seed.InCity[0] - 0.05, Seed.InCity[1] + 0.02];
+        var zone = await seed.ZoneAsync(Seed.Square(at[0], at[1], 0.005));
+        var id = (await api.GraphQL.QueryAsync("mutation ($i: PublicWarningInput!) { issuePublicWarning(input: $i) { id } }",
+            new { i = Seed.WarningInput(new { zone }, expires: DateTime.UtcNow.AddSeconds(3)) }))["issuePublicWarning"]!["id"]!.GetValue<string>();
+        await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = zone, g = Seed.Square(at[0] + 0.002, at[1], 0.005) });
+        var drafted = await WarningAsync(id);
+        var expires = drafted["pendingDraft"]!["expires"]!.GetValue<DateTime>().ToUniversalTime();
+        while (DateTime.UtcNow <= expires.AddMilliseconds(200))
+        {
+            await Task.Delay(200);
+        }
+
+        var refused = await api.GraphQL.PostAsync("mutation ($w: ID!) { confirmPublicWarningDraft(warning: $w) { id } }", new { w = id });
+
+        Assert.Equal("CONFLICT", refused.ErrorCode());
+        var after = await WarningAsync(id);
+        Assert.Equal(drafted["current"]!["identifier"]!.GetValue<string>(), after["current"]!["identifier"]!.GetValue<string>());
+        Assert.Equal(drafted["pendingDraft"]!["identifier"]!.GetValue<string>(), after["pendingDraft"]!["identifier"]!.GetValue<string>());
+        Assert.Equal(["PUBLIC_WARNING_ISSUED", "PUBLIC_WARNING_DRAFTED"], await EventKindsAsync(id));
     }
 
     [Fact]
