@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Operation.Buffer;
 using NetTopologySuite.Simplify;
 
 namespace Dispatch.Gis.PublicWarnings;
@@ -11,14 +12,21 @@ namespace Dispatch.Gis.PublicWarnings;
 internal static class CapArea
 {
     /// <summary>
-    /// The outer ring of each part (largest first, at most <paramref name="maxPolygons"/>), simplified with topology kept
-    /// until it has at most <paramref name="maxPoints"/> pairs. Holes are dropped: a warning that also covers a hole
-    /// reaches a few people too many rather than missing anyone, and aggregators refuse holes anyway.
+    /// The outer ring of each part, largest first, simplified until it has at most <paramref name="maxPoints"/> pairs and
+    /// then widened by the simplification's tolerance, so every ring covers its part: a warning reaches a few people too
+    /// many rather than missing anyone. Holes are dropped for the same reason (and aggregators refuse them). Past
+    /// <paramref name="maxPolygons"/> parts, the last ring is the convex hull of every part left over, never a part dropped.
     /// </summary>
     public static List<string> Polygons(Geometry area, int maxPoints, int maxPolygons)
     {
         var parts = Enumerable.Range(0, area.NumGeometries).Select(area.GetGeometryN).OfType<Polygon>()
-            .Where(p => !p.IsEmpty).OrderByDescending(p => p.Area).Take(maxPolygons);
+            .Where(p => !p.IsEmpty).OrderByDescending(p => p.Area).ToList();
+        if (parts.Count > maxPolygons)
+        {
+            var rest = area.Factory.BuildGeometry(parts.Skip(maxPolygons - 1)).ConvexHull();
+            parts = [.. parts.Take(maxPolygons - 1), rest is Polygon hull ? hull : (Polygon)rest.Envelope];
+        }
+
         return parts.Select(p => Ring(Bounded(area.Factory.CreatePolygon((LinearRing)p.ExteriorRing.Copy()), maxPoints))).ToList();
     }
 
@@ -29,21 +37,44 @@ internal static class CapArea
             return shell;
         }
 
+        // A jagged edge needs a wide tolerance, and widening by it costs more than the convex hull would: of the two
+        // covering rings, the smaller.
+        var widened = Widened(shell, maxPoints);
+        var hull = shell.ConvexHull() is Polygon h ? Widened(h, maxPoints) : widened;
+        return hull.Area < widened.Area ? hull : widened;
+    }
+
+    /// <summary>A covering ring of at most maxPoints pairs: the shape simplified, then widened back over what was cut.</summary>
+    private static Polygon Widened(Polygon shell, int maxPoints)
+    {
         // Grow the tolerance until the ring fits: the shape's own size sets the scale, so this works for a block or a region.
+        // A ring that already fits (a convex hull) is only widened by the rounding margin.
         var envelope = shell.EnvelopeInternal;
-        var tolerance = Math.Max(envelope.Width, envelope.Height) / 10_000;
-        for (var step = 0; step < 40; step++, tolerance *= 1.5)
+        var scale = Math.Max(envelope.Width, envelope.Height) / 10_000;
+        var widening = new BufferParameters { JoinStyle = JoinStyle.Mitre, MitreLimit = 4, EndCapStyle = EndCapStyle.Flat };
+        for (var step = shell.ExteriorRing.NumPoints <= maxPoints ? 0 : 1; step <= 40; step++)
         {
-            if (TopologyPreservingSimplifier.Simplify(shell, tolerance) is Polygon { IsEmpty: false } simplified
-                && simplified.ExteriorRing.NumPoints is var n && n >= 4 && n <= maxPoints)
+            var tolerance = step == 0 ? 0 : scale * Math.Pow(1.5, step - 1);
+            // Douglas-Peucker keeps every dropped vertex within the tolerance of the line that replaces it, so widening by
+            // it (and by the six-decimal rounding of Ring) covers the shape again; Covers checks rather than trusts that.
+            var simplified = tolerance == 0 ? shell : TopologyPreservingSimplifier.Simplify(shell, tolerance) as Polygon;
+            if (simplified is not { IsEmpty: false } || BufferOp.Buffer(simplified, tolerance + RoundingMargin, widening) is not Polygon { IsEmpty: false } widened)
             {
-                return simplified;
+                continue;
+            }
+
+            var outer = shell.Factory.CreatePolygon((LinearRing)widened.ExteriorRing.Copy());
+            if (outer.ExteriorRing.NumPoints is var n && n >= 4 && n <= maxPoints && outer.Covers(shell))
+            {
+                return outer;
             }
         }
 
         // Unreachable for a valid ring; the envelope still covers everything the shape did.
         return (Polygon)shell.Envelope;
     }
+
+    private const double RoundingMargin = 1e-6;
 
     // Six decimals is about 0.1 m, below any line drawn on a map; more would only look precise.
     private static string Ring(Polygon polygon) =>

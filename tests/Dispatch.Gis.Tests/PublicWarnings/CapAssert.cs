@@ -56,7 +56,7 @@ internal static class CapAssert
         return document.Root;
     }
 
-    /// <summary>A closed ring of at least 4 and at most <see cref="MaxPoints"/> "lat,lon" pairs, in range; returns the (lat, lon) pairs.</summary>
+    /// <summary>A closed, simple (not self-intersecting) ring of at least 4 and at most <see cref="MaxPoints"/> "lat,lon" pairs, in range; returns the (lat, lon) pairs.</summary>
     public static List<(double Lat, double Lon)> Ring(string polygon)
     {
         var pairs = polygon.Split(' ').Select(p =>
@@ -72,6 +72,8 @@ internal static class CapAssert
             Assert.InRange(p.Lat, -90, 90);
             Assert.InRange(p.Lon, -180, 180);
         });
+        var ring = NetTopologySuite.Geometries.GeometryFactory.Default.CreateLinearRing(pairs.Select(p => new NetTopologySuite.Geometries.Coordinate(p.Lon, p.Lat)).ToArray());
+        Assert.True(ring.IsSimple, $"the ring crosses itself: {polygon}");
         return pairs;
     }
 
