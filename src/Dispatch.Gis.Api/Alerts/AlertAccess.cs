@@ -15,7 +15,8 @@ internal static class AlertAccess
         caller.RequireTerritory(s.TerritoryKato, argument);
         if (caller.Role is not Role.DutyOfficer112 && callerService != s.OwnerServiceId)
         {
-            throw new ForbiddenException("the alert subscription belongs to another duty service", argument);
+            // As when reading: another service's subscription does not exist for this caller, not even as a refusal.
+            throw new NotFoundException("no such alert subscription", argument);
         }
     }
 

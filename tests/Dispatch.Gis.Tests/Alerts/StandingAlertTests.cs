@@ -132,17 +132,26 @@ public sealed class StandingAlertTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Issue12_another_services_subscription_is_not_found_for_a_partner()
+    public async Task Issue12_another_services_subscription_is_not_found_for_a_partner_reading_or_changing_it()
     {
         var owner = await StandingAlertHarness.StartAsync(api);
         var other = await StandingAlertHarness.StartAsync(api);
-        var (subscription, _) = await owner.SubscribeAsync(new { name = "mine", area = owner.Area() });
+        var (subscription, _) = await owner.SubscribeAsync(new { name = "mine", area = owner.Area(), kinds = new[] { "ZONE_CREATED" } });
+        await owner.ZoneHereAsync();
+        var entry = (await owner.InboxAtLeastAsync(subscription, 1))[0]!["id"]!.GetValue<string>();
 
         var response = await other.Partner.PostAsync("query ($s: ID!) { alertInbox(subscription: $s) { totalCount } }", new { s = subscription });
         var list = await other.Partner.QueryAsync("{ alertSubscriptions { id } }");
+        var pause = await other.Partner.PostAsync("mutation ($s: ID!) { pauseAlertSubscription(subscription: $s) { id } }", new { s = subscription });
+        var delete = await other.Partner.PostAsync("mutation ($s: ID!) { deleteAlertSubscription(subscription: $s) }", new { s = subscription });
+        var acknowledge = await other.Partner.PostAsync("mutation ($e: ID!) { acknowledgeAlert(entry: $e) { id } }", new { e = entry });
 
-        Assert.Equal("NOT_FOUND", response.ErrorCode());
+        Assert.Equal(["NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND"], new[] { response, pause, delete, acknowledge }.Select(r => r.ErrorCode()));
         Assert.DoesNotContain(list["alertSubscriptions"]!.AsArray(), s => s!["id"]!.GetValue<string>() == subscription);
+        var mine = (await owner.Partner.QueryAsync("{ alertSubscriptions { id status } }"))["alertSubscriptions"]!.AsArray()
+            .Single(s => s!["id"]!.GetValue<string>() == subscription)!;
+        Assert.Equal("ACTIVE", mine["status"]!.GetValue<string>());
+        Assert.Null((await owner.InboxAsync(subscription))[0]!["acknowledgedAt"]);
     }
 
     [Fact]
