@@ -9,7 +9,7 @@ internal static class AlertMatcherSql
     /// through its territory's geometry. An event about a zone a subscription follows reaches it by the zone's id too (GIN
     /// index on zones): closing the zone empties its share of the area (schema/251) before the matcher reads ZONE_CLOSED. Only
     /// an id that is a uuid is cast: one bad entity id must not stop the matcher for every subscription. The unique (subscription, event) key makes a repeated batch insert nothing twice.
-    /// Returns, per subscription that got entries, its territory and the range of new entries.
+    /// Returns, per subscription that got entries, its territory, the range of new entries and whether it has a webhook.
     /// </summary>
     public const string Match = """
         WITH candidates AS (
@@ -61,9 +61,9 @@ internal static class AlertMatcherSql
             ON CONFLICT (subscription_id, event_id) DO NOTHING
             RETURNING subscription_id, seq
         )
-        SELECT i.subscription_id, s.territory_kato, min(i.seq), max(i.seq), count(*)::int
+        SELECT i.subscription_id, s.territory_kato, min(i.seq), max(i.seq), count(*)::int, s.webhook_url IS NOT NULL
         FROM inserted i JOIN alert_subscriptions s ON s.id = i.subscription_id
-        GROUP BY i.subscription_id, s.territory_kato
+        GROUP BY i.subscription_id, s.territory_kato, s.webhook_url
         ORDER BY i.subscription_id
         """;
 }

@@ -12,7 +12,7 @@ internal static class AlertsSetup
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section)
             .Validate(o => o.MatchBatch > 0 && o.MatcherSafetyPoll > TimeSpan.Zero && o.WebhookInterval > TimeSpan.Zero && o.WebhookTimeout > TimeSpan.Zero
                     && o.WebhookMaxAttempts > 0 && o.WebhookBaseBackoff > TimeSpan.Zero && o.WebhookMaxBackoff >= o.WebhookBaseBackoff && o.WebhookBatch > 0
-                    && o.MaxSubscriptionsPerService > 0,
+                    && o.MaxSubscriptionsPerService > 0 && o.WebhookParallelism > 0,
                 $"{AlertOptions.Section}: counts and durations must be positive, WebhookMaxBackoff at least WebhookBaseBackoff")
             .ValidateOnStart();
         services.AddHostedService<AlertMatcher>();
