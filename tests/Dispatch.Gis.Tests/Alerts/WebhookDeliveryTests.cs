@@ -113,20 +113,26 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
                 new { z = followed, g = Seed.Square(h.Here[0], h.Here[1], 0.003) });
             Assert.True(await UntilAsync(() => slow.Received.Count >= 1), "the slow partner was never sent its alert");
 
-            // Its POST is in flight and stays so until the test answers it (the test settings give up after 10 s).
+            // Its POST is in flight and stays so until the test answers it (the test settings give up after 30 s, time enough on a loaded machine).
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var steps = new List<string>();
             var version = (await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
                 new { z = followed, g = Seed.Square(h.Here[0], h.Here[1], 0.004) }))["updateZoneGeometry"]!["version"]!.GetValue<int>();
+            steps.Add($"redraw {clock.ElapsedMilliseconds}");
             var entry = (await h.InboxAsync(held))[0]!["id"]!.GetValue<string>();
             await h.Partner.QueryAsync("mutation ($e: ID!) { acknowledgeAlert(entry: $e) { id } }", new { e = entry });
+            steps.Add($"ack {clock.ElapsedMilliseconds}");
             var zone = await h.ZoneHereAsync();
+            steps.Add($"zone {clock.ElapsedMilliseconds}");
             var otherDelivered = await UntilAsync(() => fast.Received.Any(r => JsonNode.Parse(r.Body)!["objects"]![0]!["id"]!.GetValue<string>() == zone));
+            steps.Add($"fast {clock.ElapsedMilliseconds}");
             var stillInFlight = await api.ScalarAsync<long>(
                 $"SELECT count(*) FROM alert_webhook_state WHERE subscription_id = '{held}' AND attempts = 0 AND last_attempt_at IS NULL") == 1
                 && (await h.InboxAsync(held))[0]!["deliveredAt"] is null;
 
             Assert.Equal(3, version);
             Assert.True(otherDelivered, "another partner's webhook waited for the slow one");
-            Assert.True(stillInFlight, "the redraw and the acknowledgement waited for the POST to end");
+            Assert.True(stillInFlight, "the redraw and the acknowledgement waited for the POST to end: " + string.Join(", ", steps));
             Assert.Equal(other, JsonNode.Parse(fast.Received[^1].Body)!["subscription"]!.GetValue<string>());
         }
         finally

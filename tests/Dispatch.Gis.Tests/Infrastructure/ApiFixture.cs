@@ -88,7 +88,7 @@ public sealed class ApiFixture : IAsyncLifetime
                 ["Dispatch:Alerts:WebhookMaxBackoff"] = "00:00:01",
                 ["Dispatch:Alerts:WebhookMaxAttempts"] = "3",
                 // Long enough that a test holding a POST in flight checks what goes on meanwhile before the POST gives up.
-                ["Dispatch:Alerts:WebhookTimeout"] = "00:00:10",
+                ["Dispatch:Alerts:WebhookTimeout"] = "00:00:30",
             });
             if (settings is not null)
             {
