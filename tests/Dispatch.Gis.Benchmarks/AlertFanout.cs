@@ -17,7 +17,8 @@ namespace Dispatch.Gis.Benchmarks;
 /// matching is selective: one to a few subscriptions each) are committed here through the unit of writing into the
 /// service's database; the instances see them through LISTEN/NOTIFY as they see their own. Latency = the socket has the
 /// message minus this process's return from the commit (one monotonic clock), and for the inbox its row's recorded_at
-/// minus the commit (one machine clock).
+/// minus the commit (one machine clock). Every tenth subscription also has a webhook to a loopback receiver in this
+/// process: commit → POST received measures the matcher's record, its start of the delivery job and the POST.
 /// </summary>
 internal static class AlertFanout
 {
@@ -44,9 +45,13 @@ internal static class AlertFanout
         public int Errors;
     }
 
+    /// <summary>One subscription in this many has a webhook.</summary>
+    private const int WebhookEvery = 10;
+
     public static async Task RunAsync(Uri[] instances, NpgsqlDataSource db, int sockets, int events, TimeSpan gap)
     {
-        var squares = await SeedAsync(db, sockets);
+        using var hooks = new HookReceiver();
+        var squares = await SeedAsync(db, sockets, hooks.Url);
         var issuer = new TokenIssuer(Microsoft.Extensions.Options.Options.Create(new AuthOptions { SigningKey = AuthOptions.DevelopmentSigningKey }));
 
         var clients = new Socket[sockets];
@@ -165,6 +170,11 @@ internal static class AlertFanout
 
         Console.WriteLine(FormattableString.Invariant(
             $"alerts-fanout: inbox row written       commit→row    {Figures([.. inboxLatencies.Order()])}, rows {inboxLatencies.Count}/{expected}"));
+        var hooked = committed.Sum(c => squares.Where((sq, i) => i % WebhookEvery == 0).Count(sq => sq.Meets(c.Lon, c.Lat, size)));
+        var hookLatencies = hooks.Received.Where(r => commitAt.ContainsKey(r.EventId))
+            .Select(r => Stopwatch.GetElapsedTime(commitAt[r.EventId], r.At).TotalMilliseconds).Order().ToArray();
+        Console.WriteLine(FormattableString.Invariant(
+            $"alerts-fanout: webhook POST received   commit→POST   {Figures(hookLatencies)}, POSTs {hookLatencies.Length}/{hooked} ({squares.Length / WebhookEvery} webhooks)"));
         Console.WriteLine(FormattableString.Invariant(
             $"alerts-fanout: {committed.Count} events {gap.TotalMilliseconds:F0} ms apart, {(double)expected / committed.Count:F2} matching subscriptions per event, subscribe errors {clients.Sum(c => c.Errors)}"));
         foreach (var c in clients)
@@ -273,7 +283,71 @@ internal static class AlertFanout
         }
     }
 
-    private static async Task<Square[]> SeedAsync(NpgsqlDataSource db, int count)
+    /// <summary>A partner's system on loopback that answers every POST at once and notes when each alert's event arrived.</summary>
+    private sealed class HookReceiver : IDisposable
+    {
+        private readonly System.Net.HttpListener _listener = new();
+        private readonly List<(long EventId, long At)> _received = [];
+
+        public HookReceiver()
+        {
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            Url = FormattableString.Invariant($"http://127.0.0.1:{port}/hook");
+            _listener.Prefixes.Add(FormattableString.Invariant($"http://127.0.0.1:{port}/"));
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; }
+
+        public List<(long EventId, long At)> Received
+        {
+            get
+            {
+                lock (_received)
+                {
+                    return [.. _received];
+                }
+            }
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                var at = Stopwatch.GetTimestamp();
+                _ = Task.Run(() =>
+                {
+                    using var body = JsonDocument.Parse(context.Request.InputStream);
+                    var eventId = long.Parse(body.RootElement.GetProperty("eventId").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                    lock (_received)
+                    {
+                        _received.Add((eventId, at));
+                    }
+
+                    context.Response.StatusCode = 200;
+                    context.Response.Close();
+                });
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    private static async Task<Square[]> SeedAsync(NpgsqlDataSource db, int count, string hookUrl)
     {
         var random = new Random(12012);
         var lon = new double[count];
@@ -309,11 +383,13 @@ internal static class AlertFanout
 
         var ids = new Guid[count];
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO alert_subscriptions (owner_service_id, territory_kato, name, kinds, min_severity, area, requested_area, deliver_socket, created_by, match_after)
+            INSERT INTO alert_subscriptions (owner_service_id, territory_kato, name, kinds, min_severity, area, requested_area, deliver_socket, created_by, match_after,
+                                             webhook_url, webhook_secret)
             SELECT d.id, '750000000', 'fan-out ' || v.n, ARRAY['ZONE_CREATED', 'ZONE_CHANGED', 'SITUATION_UPDATE_SENT'], 'UNKNOWN',
                    ST_MakeEnvelope(v.lon - v.half, v.lat - v.half, v.lon + v.half, v.lat + v.half, 4326),
                    ST_MakeEnvelope(v.lon - v.half, v.lat - v.half, v.lon + v.half, v.lat + v.half, 4326),
-                   true, 'bench', (SELECT coalesce(max(id), 0) FROM events)
+                   true, 'bench', (SELECT coalesce(max(id), 0) FROM events),
+                   CASE WHEN (v.n - 1) % $5 = 0 THEN $6 END, CASE WHEN (v.n - 1) % $5 = 0 THEN 'bench-secret' END
             FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::int[]) WITH ORDINALITY v(lon, lat, half, service, n)
             JOIN duty_services d ON d.code = 'BENCH-FANOUT-' || lpad(v.service::text, 3, '0')
             RETURNING id, name
@@ -323,12 +399,22 @@ internal static class AlertFanout
             insert.Parameters.Add(new NpgsqlParameter { Value = lat });
             insert.Parameters.Add(new NpgsqlParameter { Value = half });
             insert.Parameters.Add(new NpgsqlParameter { Value = service });
+            insert.Parameters.Add(new NpgsqlParameter { Value = WebhookEvery });
+            insert.Parameters.Add(new NpgsqlParameter { Value = hookUrl });
             await using var reader = await insert.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 // WITH ORDINALITY counts from 1.
                 ids[int.Parse(reader.GetString(1)["fan-out ".Length..], System.Globalization.CultureInfo.InvariantCulture) - 1] = reader.GetGuid(0);
             }
+        }
+
+        await using (var state = new NpgsqlCommand("""
+            INSERT INTO alert_webhook_state (subscription_id) SELECT id FROM alert_subscriptions WHERE id = ANY ($1) AND webhook_url IS NOT NULL
+            """, connection, tx))
+        {
+            state.Parameters.Add(new NpgsqlParameter { Value = ids });
+            await state.ExecuteNonQueryAsync();
         }
 
         await tx.CommitAsync();
