@@ -40,23 +40,17 @@ internal static class AlertWebhookDb
         """;
 
     /// <summary>
-    /// Claims one due webhook not in <paramref name="passed"/> on <paramref name="claims"/> and reads its next entries; null
-    /// when none is left. A webhook another deliverer holds is added to <paramref name="passed"/> (it is being served).
+    /// Claims one due webhook that <paramref name="pass"/> has not served yet on <paramref name="claims"/> and reads its
+    /// next entries; null when none is left. One another instance holds counts as served in this pass.
     /// </summary>
-    public static async Task<DueWebhook?> ClaimDueAsync(NpgsqlConnection claims, ISet<Guid> passed, int batch, CancellationToken ct)
+    public static async Task<DueWebhook?> ClaimDueAsync(NpgsqlConnection claims, WebhookPass pass, int batch, CancellationToken ct)
     {
         while (true)
         {
             var candidates = new List<Guid>();
             await using (var due = new NpgsqlCommand(Due, claims))
             {
-                Guid[] skip;
-                lock (passed)
-                {
-                    skip = [.. passed];
-                }
-
-                due.Parameters.Add(new NpgsqlParameter { Value = skip });
+                due.Parameters.Add(new NpgsqlParameter { Value = pass.Passed() });
                 await using var reader = await due.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
@@ -71,24 +65,33 @@ internal static class AlertWebhookDb
 
             foreach (var candidate in candidates)
             {
-                bool fresh;
-                lock (passed)
-                {
-                    fresh = passed.Add(candidate);
-                }
-
-                if (!fresh || !await TryClaimAsync(claims, candidate, ct))
+                if (!pass.TryTake(candidate))
                 {
                     continue;
                 }
 
-                // Another deliverer may have finished it between the look and the claim: read it again under the claim.
-                if (await ReadAsync(claims, candidate, batch, ct) is { Entries.Count: > 0 } work)
+                try
                 {
-                    return work;
-                }
+                    if (!await TryClaimAsync(claims, candidate, ct))
+                    {
+                        pass.Let(candidate);
+                        continue;
+                    }
 
-                await ReleaseAsync(claims, candidate);
+                    // Another deliverer may have finished it between the look and the claim: read it again under the claim.
+                    if (await ReadAsync(claims, candidate, batch, ct) is { Entries.Count: > 0 } work)
+                    {
+                        return work;
+                    }
+
+                    await ReleaseAsync(claims, candidate);
+                    pass.Let(candidate);
+                }
+                catch
+                {
+                    pass.Let(candidate);
+                    throw;
+                }
             }
         }
     }
@@ -234,5 +237,70 @@ internal static class AlertWebhookDb
         await cmd.ExecuteNonQueryAsync(ct);
         w.Add(new NewEvent(kind, "AlertSubscription", due.Subscription.ToString(),
             new { subscriptionId = due.Subscription, from = DbEnum.Text(from), to = DbEnum.Text(to), error, attempts = due.Attempts + 1 }, null, territory));
+    }
+}
+
+/// <summary>
+/// What the workers of one delivery run share: the webhooks served in this pass over what is due (each at most once,
+/// so a receiver with a long backlog does not starve the rest) and those a worker holds right now.
+/// </summary>
+internal sealed class WebhookPass
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<Guid> _passed = [];
+    private readonly HashSet<Guid> _claimed = [];
+
+    /// <summary>Whether a worker of this run is delivering (or claiming) a webhook: then an idle worker waits for new work instead of ending.</summary>
+    public bool AnyClaimed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _claimed.Count > 0;
+            }
+        }
+    }
+
+    public Guid[] Passed()
+    {
+        lock (_gate)
+        {
+            return [.. _passed];
+        }
+    }
+
+    /// <summary>Marks the webhook served in this pass and held, before its claim is tried, so no other worker sees it as free.</summary>
+    public bool TryTake(Guid subscription)
+    {
+        lock (_gate)
+        {
+            if (!_passed.Add(subscription))
+            {
+                return false;
+            }
+
+            _claimed.Add(subscription);
+            return true;
+        }
+    }
+
+    /// <summary>The webhook is no longer held by this run (delivered, or claimed elsewhere); it stays served for this pass.</summary>
+    public void Let(Guid subscription)
+    {
+        lock (_gate)
+        {
+            _claimed.Remove(subscription);
+        }
+    }
+
+    /// <summary>A new pass: everything may be served again except what is still held.</summary>
+    public void Next()
+    {
+        lock (_gate)
+        {
+            _passed.Clear();
+            _passed.UnionWith(_claimed);
+        }
     }
 }

@@ -18,41 +18,33 @@ namespace Dispatch.Gis.Alerts;
 /// anything written meanwhile.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory http, IOptions<AlertOptions> options, ILogger<DeliverWebhooksJob> logger)
+internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory http, Events.EventHub hub, IOptions<AlertOptions> options,
+    ILogger<DeliverWebhooksJob> logger)
     : DispatchJob(db, logger)
 {
     public const string Name = "DeliverWebhooks";
     public const string SignatureHeader = "X-Dispatch-Signature";
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    private static readonly IReadOnlySet<string> RecordedKinds = new HashSet<string>(StringComparer.Ordinal) { "ALERTS_RECORDED" };
+
     protected override async Task<JobResult> RunAsync(IJobExecutionContext context, CancellationToken ct)
     {
         var o = options.Value;
         var client = http.CreateClient(AlertsSetup.WebhookClient);
-        // Each webhook at most once per pass over what is due, so a receiver that answers fast but has a long backlog does not starve the rest.
-        var passed = new HashSet<Guid>();
+        var pass = new WebhookPass();
         var sent = 0;
         var served = 0;
-        var inFlight = 0;
-        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, o.WebhookParallelism)).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, o.WebhookParallelism).Select(async _ =>
         {
             await using var claims = await Db.OpenConnectionAsync(ct);
+            // Only a wake-up, on every instance (the matcher's ALERTS_RECORDED come through LISTEN/NOTIFY): new entries
+            // reach an idle worker of a run that is still going at once, not at the next interval.
+            using var recorded = hub.Subscribe(new Events.EventFilter(RecordedKinds, Auth.TerritoryScope.All), 1);
             while (!ct.IsCancellationRequested)
             {
-                // Counted from before the claim: a worker that finds nothing must not take a claim under way for an idle run.
-                Interlocked.Increment(ref inFlight);
-                DueWebhook? due;
-                try
-                {
-                    due = await AlertWebhookDb.ClaimDueAsync(claims, passed, o.WebhookBatch, ct);
-                }
-                catch
-                {
-                    Interlocked.Decrement(ref inFlight);
-                    throw;
-                }
-
-                if (due is not null)
+                recorded.Drain();
+                if (await AlertWebhookDb.ClaimDueAsync(claims, pass, o.WebhookBatch, ct) is { } due)
                 {
                     try
                     {
@@ -63,26 +55,23 @@ internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref inFlight);
+                        // Let go in the run first: a release that fails must not leave the other workers waiting for it.
+                        pass.Let(due.Subscription);
                         await AlertWebhookDb.ReleaseAsync(claims, due.Subscription);
                     }
 
                     continue;
                 }
 
-                Interlocked.Decrement(ref inFlight);
-                // The run lasts while any POST is in flight (no next run starts before it ends), so an idle worker keeps
-                // serving what becomes due meanwhile instead of leaving it to wait for a slow receiver.
-                if (Volatile.Read(ref inFlight) == 0)
+                // The run lasts while one of its POSTs is in flight (no next run starts before it ends), so an idle worker
+                // keeps serving what becomes due meanwhile instead of leaving it to wait for a slow receiver.
+                if (!pass.AnyClaimed)
                 {
                     break;
                 }
 
-                await Task.Delay(o.WebhookInterval, ct);
-                lock (passed)
-                {
-                    passed.Clear();
-                }
+                await recorded.WaitAsync(o.WebhookInterval, ct);
+                pass.Next();
             }
         }));
 

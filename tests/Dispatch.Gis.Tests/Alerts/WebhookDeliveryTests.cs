@@ -35,6 +35,11 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
         Assert.Equal(zone, alert["objects"]![0]!["id"]!.GetValue<string>());
         Assert.Equal("Polygon", alert["area"]!["type"]!.GetValue<string>());
         Assert.True(await UntilAsync(async () => (await h.InboxAsync(subscription))[0]!["deliveredAt"] is not null), "the entry was not marked delivered");
+        // A run with nothing left in flight ends (its workers do not keep each other waiting), so the next one can start.
+        var deliveredAt = await api.ScalarAsync<DateTime>($"SELECT delivered_at FROM alert_inbox WHERE subscription_id = '{subscription}'");
+        Assert.True(await UntilAsync(async () => await api.ScalarAsync<long>(
+                $"SELECT count(*) FROM job_runs WHERE job = 'DeliverWebhooks' AND outcome <> 'RUNNING' AND started_at > '{deliveredAt:O}'::timestamptz") >= 2),
+            "no delivery run started after the delivery has ended");
     }
 
     [Fact]
