@@ -41,6 +41,16 @@ internal static class PositionIngest
             }
         }
 
+        // The floor: the service's own write path (UnitDb.ReportPositionsAsync in a unit of work, geofencing and events
+        // included) called from here, without HTTP, GraphQL and JSON. Whatever the service adds comes on top of it.
+        foreach (var size in batchSizes)
+        {
+            foreach (var clients in clientCounts)
+            {
+                summary.Add(await RunRawOnceAsync(db, fleet, size, clients, batchesPerRun));
+            }
+        }
+
         Console.WriteLine();
         foreach (var line in summary)
         {
@@ -131,6 +141,65 @@ internal static class PositionIngest
         }
 
         return line;
+    }
+
+    private static async Task<string> RunRawOnceAsync(NpgsqlDataSource db, Fleet fleet, int size, int clients, int batches)
+    {
+        var perClient = Math.Max(1, batches / clients);
+        var reports = Enumerable.Range(0, clients)
+            .Select(k => fleet.BuildBatches(k, clients, size, perClient).Select(ReportsOf).ToList()).ToArray();
+        await CpuMeter.WaitForQuietAsync(TimeSpan.FromSeconds(30));
+        var meter = new CpuMeter(null);
+        await meter.StartAsync();
+        var latencies = new List<double>();
+        long received = 0, stored = 0, crossings = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(reports.Select(async batchesOfClient =>
+        {
+            foreach (var batch in batchesOfClient)
+            {
+                if (clock.Elapsed >= RunLimit)
+                {
+                    break;
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var result = await Dispatch.Gis.Storage.UnitOfWork.RunAsync(db, new Dispatch.Gis.Storage.WriteOrigin("benchmark"),
+                    w => Dispatch.Gis.Units.UnitDb.ReportPositionsAsync(w, batch, null, CancellationToken.None), CancellationToken.None);
+                lock (latencies)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                Interlocked.Add(ref received, result.Received);
+                Interlocked.Add(ref stored, result.Stored);
+                Interlocked.Add(ref crossings, result.GeofenceEvents);
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpu = await meter.StopAsync();
+        latencies.Sort();
+        var database = cpu.ServiceAndDatabase / Math.Max(1, received);
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"ingest floor (the write path without HTTP/GraphQL) batch={size,-5} clients={clients} batches={latencies.Count} positions={received} " +
+            $"throughput={received / seconds:F0} positions/s p50={latencies[latencies.Count / 2]:F0} ms stored={stored} geofenceEvents={crossings} " +
+            $"PostgreSQL cpu/position {database * 1e6:F0} µs (cap {cpu.Cores / database:F0}/s), this process {cpu.Bench / Math.Max(1, received) * 1e6:F0} µs");
+        Console.WriteLine(line);
+        Console.WriteLine("    " + cpu.Per(Math.Max(1, received) / 1000.0, "1k positions"));
+        return line;
+    }
+
+    /// <summary>The fixes of a request body, as the service's resolver hands them to its write path.</summary>
+    private static List<Dispatch.Gis.Units.PositionReport> ReportsOf(byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("variables").GetProperty("positions").EnumerateArray().Select(p =>
+        {
+            var xy = p.GetProperty("point").GetProperty("coordinates");
+            return new Dispatch.Gis.Units.PositionReport(p.GetProperty("unit").GetGuid(),
+                Dispatch.Gis.Geo.GeoJson.Factory.CreatePoint(new NetTopologySuite.Geometries.Coordinate(xy[0].GetDouble(), xy[1].GetDouble())),
+                p.GetProperty("at").GetDateTime().ToUniversalTime(), p.GetProperty("speedKmh").GetSingle(), p.GetProperty("headingDeg").GetSingle());
+        }).ToList();
     }
 
     private static async Task<long> GeofenceEventsAsync(NpgsqlDataSource db)

@@ -13,7 +13,8 @@
 # -M prepared, PostGraphile for the first two, the service), tiles (the service vs its own statement), then ingest
 # and fan-out. Results (table, chart, log) go to tests/Dispatch.Gis.Benchmarks/results/.
 #
-# Environment: SUITE_SECONDS (per measured run, default 8), SUITE_CLIENTS (default 1,8,32), SUITE_FRESH=1 (drop and
+# Environment: SUITE_SECONDS (per measured run, default 8), SUITE_CLIENTS (default 1,8,32), SUITE_WARMUP (seconds of load
+# on every contender and scenario before measuring, default 20: the JIT's settling is not measured), SUITE_FRESH=1 (drop and
 # reseed the database), GROWTH_SIZES (default "10000:1000 100000:10000 1000000:100000").
 set -euo pipefail
 
