@@ -104,8 +104,19 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         GraphQL?.Dispose();
+        Exception? invalidCap = null;
         if (Db is not null)
         {
+            try
+            {
+                // Every CAP message any test of the collection produced, now that they have all run: a failure here fails the run.
+                await PublicWarnings.CapAssert.AllStoredValidAsync(Db);
+            }
+            catch (Exception ex) when (ex is Xunit.Sdk.XunitException)
+            {
+                invalidCap = ex;
+            }
+
             await Db.DisposeAsync();
         }
 
@@ -116,6 +127,10 @@ public sealed class ApiFixture : IAsyncLifetime
         }
 
         await PostgisServer.DropDatabaseAsync(_databaseName);
+        if (invalidCap is not null)
+        {
+            throw new InvalidOperationException("a CAP message stored during the run is not valid", invalidCap);
+        }
     }
 }
 

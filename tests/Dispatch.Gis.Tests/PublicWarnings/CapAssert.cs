@@ -77,5 +77,22 @@ internal static class CapAssert
         return pairs;
     }
 
+    /// <summary>Every CAP message stored in the database, each checked by <see cref="Valid"/>; returns how many there were.</summary>
+    public static async Task<int> AllStoredValidAsync(Npgsql.NpgsqlDataSource db)
+    {
+        var messages = new List<string>();
+        await using (var cmd = db.CreateCommand("SELECT cap_xml FROM public_warning_messages"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                messages.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.All(messages, xml => Valid(xml));
+        return messages.Count;
+    }
+
     public static string Text(XElement alert, string name) => alert.Element(Cap + name)?.Value ?? "";
 }
