@@ -67,45 +67,33 @@ internal static class PositionIngest
         var meter = new CpuMeter(serverPid);
         await meter.StartAsync();
 
-        var latencies = new List<double>();
         var totals = new long[5]; // received, stored, duplicates, superseded, geofenceEvents
         var failures = 0;
         string? firstError = null;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(bodies.Select(async batchesOfClient =>
+        var (latencies, seconds) = await SendAllAsync(bodies, async body =>
         {
-            foreach (var body in batchesOfClient)
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync("/graphql", content);
+            var text = await response.Content.ReadAsStringAsync();
+            var (status, ok, isJson) = ((int)response.StatusCode, response.IsSuccessStatusCode,
+                response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true);
+            return () =>
             {
-                if (clock.Elapsed >= RunLimit)
-                {
-                    break;
-                }
-
-                var started = Stopwatch.GetTimestamp();
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await http.PostAsync("/graphql", content);
-                var text = await response.Content.ReadAsStringAsync();
-                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                lock (latencies)
-                {
-                    latencies.Add(ms);
-                }
-
                 // A proxy in front (run-suite.sh scaleout) answers its own errors in HTML: a failure to count, not a crash.
-                if (!response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) != true)
+                if (!ok && !isJson)
                 {
                     Interlocked.Increment(ref failures);
-                    Interlocked.CompareExchange(ref firstError, $"{(int)response.StatusCode} {text[..Math.Min(400, text.Length)]}", null);
-                    continue;
+                    Interlocked.CompareExchange(ref firstError, $"{status} {text[..Math.Min(400, text.Length)]}", null);
+                    return;
                 }
 
                 using var json = JsonDocument.Parse(text);
-                if (!response.IsSuccessStatusCode || json.RootElement.TryGetProperty("errors", out _))
+                if (!ok || json.RootElement.TryGetProperty("errors", out _))
                 {
                     Interlocked.Increment(ref failures);
-                    Interlocked.CompareExchange(ref firstError, $"{(int)response.StatusCode} {text[..Math.Min(400, text.Length)]}", null);
-                    continue;
+                    Interlocked.CompareExchange(ref firstError, $"{status} {text[..Math.Min(400, text.Length)]}", null);
+                    return;
                 }
 
                 var result = json.RootElement.GetProperty("data").GetProperty("reportPositions");
@@ -114,13 +102,11 @@ internal static class PositionIngest
                 {
                     Interlocked.Add(ref totals[f], result.GetProperty(fields[f]).GetInt64());
                 }
-            }
-        }));
-        var seconds = clock.Elapsed.TotalSeconds;
+            };
+        });
         var cpu = await meter.StopAsync();
         var eventsInLog = await GeofenceEventsAsync(db) - eventsBefore;
 
-        latencies.Sort();
         var perPosition = cpu.ServiceAndDatabase / Math.Max(1, totals[0]);
         double P(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Count) - 1, 0, latencies.Count - 1)];
         var line = string.Create(CultureInfo.InvariantCulture,
@@ -151,34 +137,19 @@ internal static class PositionIngest
         await CpuMeter.WaitForQuietAsync(TimeSpan.FromSeconds(30));
         var meter = new CpuMeter(null);
         await meter.StartAsync();
-        var latencies = new List<double>();
         long received = 0, stored = 0, crossings = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(reports.Select(async batchesOfClient =>
+        var (latencies, seconds) = await SendAllAsync(reports, async batch =>
         {
-            foreach (var batch in batchesOfClient)
+            var result = await Dispatch.Gis.Storage.UnitOfWork.RunAsync(db, new Dispatch.Gis.Storage.WriteOrigin("benchmark"),
+                w => Dispatch.Gis.Units.UnitDb.ReportPositionsAsync(w, batch, null, CancellationToken.None), CancellationToken.None);
+            return () =>
             {
-                if (clock.Elapsed >= RunLimit)
-                {
-                    break;
-                }
-
-                var started = Stopwatch.GetTimestamp();
-                var result = await Dispatch.Gis.Storage.UnitOfWork.RunAsync(db, new Dispatch.Gis.Storage.WriteOrigin("benchmark"),
-                    w => Dispatch.Gis.Units.UnitDb.ReportPositionsAsync(w, batch, null, CancellationToken.None), CancellationToken.None);
-                lock (latencies)
-                {
-                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-
                 Interlocked.Add(ref received, result.Received);
                 Interlocked.Add(ref stored, result.Stored);
                 Interlocked.Add(ref crossings, result.GeofenceEvents);
-            }
-        }));
-        var seconds = clock.Elapsed.TotalSeconds;
+            };
+        });
         var cpu = await meter.StopAsync();
-        latencies.Sort();
         var database = cpu.ServiceAndDatabase / Math.Max(1, received);
         var line = string.Create(CultureInfo.InvariantCulture,
             $"ingest floor (the write path without HTTP/GraphQL) batch={size,-5} clients={clients} batches={latencies.Count} positions={received} " +
@@ -187,6 +158,38 @@ internal static class PositionIngest
         Console.WriteLine(line);
         Console.WriteLine("    " + cpu.Per(Math.Max(1, received) / 1000.0, "1k positions"));
         return line;
+    }
+
+    /// <summary>
+    /// Every client sends its batches one after another, all clients at once, until the run's time limit. A batch's
+    /// latency is taken around <paramref name="send"/>; the tally it returns (reading the answer) runs after, untimed.
+    /// </summary>
+    private static async Task<(List<double> Latencies, double Seconds)> SendAllAsync<T>(IEnumerable<IEnumerable<T>> clients, Func<T, Task<Action>> send)
+    {
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select(async batches =>
+        {
+            foreach (var batch in batches)
+            {
+                if (clock.Elapsed >= RunLimit)
+                {
+                    break;
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var tally = await send(batch);
+                lock (latencies)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                tally();
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        latencies.Sort();
+        return (latencies, seconds);
     }
 
     /// <summary>The fixes of a request body, as the service's resolver hands them to its write path.</summary>
