@@ -65,7 +65,7 @@ internal sealed class AlertMatcher(NpgsqlDataSource db, EventHub hub, IOptions<A
     /// <summary>
     /// Runs the webhook delivery job now rather than at its next interval: a partner's system hears of an alert within
     /// moments of its recording. The job never overlaps itself, so a run already going on serves it instead (its idle
-    /// workers look again every WebhookInterval); the interval stays the safety net should this trigger be lost.
+    /// workers wake on the ALERTS_RECORDED this batch commits); the interval stays the safety net should this trigger be lost.
     /// </summary>
     private async Task DeliverNowAsync(CancellationToken ct)
     {
