@@ -288,6 +288,49 @@ public sealed class StandingAlertTests(ApiFixture api)
         });
     }
 
+    [Fact]
+    public async Task Issue12_a_unit_entering_and_leaving_a_zone_in_a_partners_area_reaches_its_inbox_in_order()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "units and zones here", area = h.Area(), kinds = new[] { "UNIT_ENTERED_ZONE", "UNIT_EXITED_ZONE" }, minSeverity = "MINOR",
+        });
+        var unit = await h.Seed.UnitAsync(h.ServiceId, h.Here, "MEDICAL");
+        const string report = "mutation ($p: [PositionInput!]!) { reportPositions(positions: $p) { stored } }";
+        await api.GraphQL.QueryAsync(report, new { p = new[] { new { unit, point = Seed.Point(h.Here[0], h.Here[1]), at = DateTime.UtcNow.ToString("O") } } });
+        var zone = await h.ZoneHereAsync();
+        await api.GraphQL.QueryAsync(report, new
+        {
+            p = new[] { new { unit, point = Seed.Point(h.Here[0] + 0.002, h.Here[1]), at = DateTime.UtcNow.AddSeconds(1).ToString("O") } },
+        });
+
+        var ours = (await h.InboxAtLeastAsync(subscription, 2)).Where(e => e!["objects"]![0]!["id"]!.GetValue<string>() == unit).ToList();
+
+        Assert.Equal(["UNIT_ENTERED_ZONE", "UNIT_EXITED_ZONE"], ours.Select(e => e!["kind"]!.GetValue<string>()));
+        Assert.All(ours, e =>
+        {
+            Assert.Equal([("Unit", unit), ("Zone", zone)], e!["objects"]!.AsArray().Select(o => (o!["type"]!.GetValue<string>(), o["id"]!.GetValue<string>())));
+            Assert.Equal(("IMMEDIATE", "OBSERVED"), (e["urgency"]!.GetValue<string>(), e["certainty"]!.GetValue<string>()));
+        });
+        Assert.Equal(["MODERATE", "MINOR"], ours.Select(e => e!["severity"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Issue12_an_incident_reported_in_a_partners_area_reaches_its_inbox_as_likely()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "incidents here", area = h.Area(), kinds = new[] { "INCIDENT_RECEIVED" } });
+
+        var incident = await h.Seed.IncidentAsync(h.Here, "CHEMICAL_RELEASE", "smell of chlorine by the market");
+
+        var entry = Assert.Single(await h.InboxAtLeastAsync(subscription, 1), e => e!["objects"]![0]!["id"]!.GetValue<string>() == incident)!;
+        Assert.Equal("INCIDENT_RECEIVED", entry["kind"]!.GetValue<string>());
+        Assert.Equal("Incident", entry["objects"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal(("MODERATE", "IMMEDIATE", "LIKELY"), (entry["severity"]!.GetValue<string>(), entry["urgency"]!.GetValue<string>(), entry["certainty"]!.GetValue<string>()));
+        Assert.Equal("Point", entry["area"]!["type"]!.GetValue<string>());
+    }
+
     private async Task MatchedAsync(string zone)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
