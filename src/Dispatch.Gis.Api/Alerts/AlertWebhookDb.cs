@@ -147,31 +147,19 @@ internal static class AlertWebhookDb
 
     /// <summary>
     /// Records what one claimed run sent: the entries delivered (with ALERTS_DELIVERED) and either success, which clears
-    /// the failure count and a FAILING status, or the failure and its backoff. Locks the subscription before its webhook
-    /// state, the order the mutations follow; a subscription deleted meanwhile took its inbox with it and has nothing to record.
+    /// the failure count and a FAILING status, or the failure and its backoff. The subscription row is locked first, as
+    /// every mutation of it (acknowledge, pause, resume, delete) locks it before its entries and webhook state; a
+    /// subscription deleted meanwhile took its inbox with it and has nothing to record.
     /// </summary>
     public static async Task RecordAsync(UnitOfWork w, DueWebhook due, IReadOnlyList<Guid> delivered, int? httpStatus, WebhookFailure? failure,
         CancellationToken ct)
     {
-        string status, territory;
-        await using (var lockSubscription = w.Command("SELECT status, territory_kato FROM alert_subscriptions WHERE id = $1 FOR NO KEY UPDATE"))
+        if (await AlertSubscriptionDb.LockAsync(w, due.Subscription, ct) is not { } subscription)
         {
-            lockSubscription.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
-            await using var reader = await lockSubscription.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return;
-            }
-
-            (status, territory) = (reader.GetString(0), reader.GetString(1));
+            return;
         }
 
-        await using (var lockState = w.Command("SELECT 1 FROM alert_webhook_state WHERE subscription_id = $1 FOR NO KEY UPDATE"))
-        {
-            lockState.Parameters.Add(new NpgsqlParameter { Value = due.Subscription });
-            await lockState.ExecuteScalarAsync(ct);
-        }
-
+        var territory = subscription.TerritoryKato;
         if (delivered.Count > 0)
         {
             await using var mark = w.Command("UPDATE alert_inbox SET delivered_at = clock_timestamp() WHERE id = ANY ($1) AND subscription_id = $2");
@@ -182,7 +170,7 @@ internal static class AlertWebhookDb
                 new { subscriptionId = due.Subscription, entries = delivered }, null, territory));
         }
 
-        var current = DbEnum.Parse<AlertSubscriptionStatus>(status);
+        var current = subscription.Status;
         if (failure is null)
         {
             await using var state = w.Command("""

@@ -26,7 +26,7 @@ internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory
     public const string SignatureHeader = "X-Dispatch-Signature";
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    private static readonly IReadOnlySet<string> RecordedKinds = new HashSet<string>(StringComparer.Ordinal) { "ALERTS_RECORDED" };
+    private static readonly IReadOnlySet<string> RecordedKinds = new HashSet<string>(StringComparer.Ordinal) { AlertStreams.RecordedKind };
 
     protected override async Task<JobResult> RunAsync(IJobExecutionContext context, CancellationToken ct)
     {
