@@ -21,7 +21,7 @@ internal static class AlertsSetup
             // Each attempt has its own timeout (DeliverWebhooksJob).
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Dispatch.Gis-alerts/1.0");
-        }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        }).ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Http.OutboundTrust>().Apply(new SocketsHttpHandler { AllowAutoRedirect = false }));
         var options = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
         services.AddServiceJob<DeliverWebhooksJob>(DeliverWebhooksJob.Name, options.WebhookInterval,
             "POSTs due inbox entries to their subscriptions' webhooks, in order per subscription, with backoff; marks those that keep failing FAILING.",

@@ -130,7 +130,7 @@ internal sealed class DeliverWebhooksJob(NpgsqlDataSource db, IHttpClientFactory
         }
         catch (HttpRequestException ex)
         {
-            return (false, null, ex.Message);
+            return (false, null, Http.OutboundTrust.Describe(ex));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -22,4 +22,10 @@ internal sealed class HttpOptions
 
     /// <summary>Brotli and gzip for responses whose type compresses (JSON, GeoJSON, MVT, HTML, JS, CSS).</summary>
     public bool Compression { get; set; } = true;
+
+    /// <summary>
+    /// A PEM bundle of certification authorities trusted, besides the operating system's, for the service's own HTTPS
+    /// calls (partners' webhooks, monitoring feeds): for partners whose certificates come from a national or in-house CA.
+    /// </summary>
+    public string? OutboundTrustedRootsFile { get; set; }
 }

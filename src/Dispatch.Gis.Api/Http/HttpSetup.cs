@@ -25,6 +25,8 @@ internal static class HttpSetup
             .ValidateOnStart();
 
         var options = configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
+        // Loaded now, so a bad bundle stops the service at start rather than at the first webhook.
+        services.AddSingleton(OutboundTrust.Load(options.OutboundTrustedRootsFile));
         services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             if (options.CorsOrigins.Contains("*"))

@@ -84,7 +84,7 @@ internal sealed class FeedFetcher(IHttpClientFactory http, IConfiguration config
         }
         catch (HttpRequestException ex)
         {
-            throw new FeedFetchException($"the request failed: {ex.Message}", ex.StatusCode is HttpStatusCode code ? (int)code : null);
+            throw new FeedFetchException($"the request failed: {Http.OutboundTrust.Describe(ex)}", ex.StatusCode is HttpStatusCode code ? (int)code : null);
         }
     }
 }

@@ -24,12 +24,12 @@ internal static class MonitoringSetup
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Dispatch.Gis-feed-poller/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Http.OutboundTrust>().Apply(new SocketsHttpHandler
             {
                 AutomaticDecompression = DecompressionMethods.All,
                 MaxAutomaticRedirections = 3,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            }));
         services.AddSingleton<FeedFetcher>();
         services.AddSingleton<FeedSchedule>();
         services.AddSingleton<IScheduleContributor>(sp => sp.GetRequiredService<FeedSchedule>());

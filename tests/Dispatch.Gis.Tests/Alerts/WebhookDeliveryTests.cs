@@ -43,6 +43,56 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Issue12_an_https_webhook_with_a_certificate_from_a_configured_root_is_delivered_signed()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var port = WebhookReceiver.FreePort();
+        using var receiver = new WebhookReceiver(port, TestCertificates.Issue("127.0.0.1"));
+        var (_, secret) = await h.SubscribeAsync(new
+        {
+            name = "tls", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"https://127.0.0.1:{port}/hook",
+        });
+        var zone = await h.ZoneHereAsync();
+
+        Assert.True(await UntilAsync(() => receiver.Received.Count >= 1), "nothing was delivered over TLS");
+        var (body, signature, _) = Assert.Single(receiver.Received);
+        Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret!), body)), signature);
+        Assert.Equal(zone, JsonNode.Parse(body)!["objects"]![0]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Issue12_an_https_webhook_whose_certificate_no_root_vouches_for_or_names_another_host_gets_nothing_and_says_why()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (untrustedPort, otherHostPort) = (WebhookReceiver.FreePort(), WebhookReceiver.FreePort());
+        using var untrusted = new WebhookReceiver(untrustedPort, TestCertificates.SelfSigned("127.0.0.1"));
+        using var otherHost = new WebhookReceiver(otherHostPort, TestCertificates.Issue("partner.example"));
+        var (selfSigned, _) = await h.SubscribeAsync(new
+        {
+            name = "self-signed", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"https://127.0.0.1:{untrustedPort}/hook",
+        });
+        var (misnamed, _) = await h.SubscribeAsync(new
+        {
+            name = "misnamed", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"https://127.0.0.1:{otherHostPort}/hook",
+        });
+        await h.ZoneHereAsync();
+
+        string? ErrorOf(JsonArray subscriptions, string id) => subscriptions.Single(s => s!["id"]!.GetValue<string>() == id)!["webhookError"]?.GetValue<string>();
+        JsonArray subscriptions = [];
+        Assert.True(await UntilAsync(async () =>
+        {
+            subscriptions = (await h.Partner.QueryAsync("{ alertSubscriptions { id webhookError } }"))["alertSubscriptions"]!.AsArray();
+            return ErrorOf(subscriptions, selfSigned) is not null && ErrorOf(subscriptions, misnamed) is not null;
+        }), "a failed TLS handshake was not recorded");
+
+        Assert.Contains("no trusted root", ErrorOf(subscriptions, selfSigned));
+        Assert.Contains("not valid for this host", ErrorOf(subscriptions, misnamed));
+        Assert.Empty(untrusted.Received);
+        Assert.Empty(otherHost.Received);
+        Assert.All(await h.InboxAsync(selfSigned), e => Assert.Null(e!["deliveredAt"]));
+    }
+
+    [Fact]
     public async Task Issue12_while_the_receiver_is_down_the_webhook_retries_fails_and_then_delivers_in_order()
     {
         var h = await StandingAlertHarness.StartAsync(api);

@@ -1,20 +1,39 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Dispatch.Gis.Tests.Alerts;
 
-/// <summary>A partner's system on loopback: records every POST it is sent (body and headers) and answers 200, or the status it is told to.</summary>
+/// <summary>
+/// A partner's system on loopback (Kestrel, plain HTTP or HTTPS with the certificate given): records every POST it is
+/// sent (body and headers) and answers 200, or the status it is told to.
+/// </summary>
 internal sealed class WebhookReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<(byte[] Body, string? Signature, string? IdempotencyKey)> _received = [];
 
-    public WebhookReceiver(int port)
+    public WebhookReceiver(int port, X509Certificate2? certificate = null)
     {
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        // A POST held back on purpose must not hold the test's teardown for Kestrel's default 30 s.
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromMilliseconds(200));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
+        _app = builder.Build();
+        _app.Run(ServeAsync);
+        _app.StartAsync().GetAwaiter().GetResult();
     }
 
     public int Status { get; set; } = 200;
@@ -46,53 +65,40 @@ internal sealed class WebhookReceiver : IDisposable
         return port;
     }
 
-    private async Task ServeAsync()
+    private async Task ServeAsync(HttpContext context)
     {
-        while (_listener.IsListening)
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var status = Status;
+        if (status is >= 200 and < 300)
         {
-            HttpListenerContext context;
-            try
+            lock (_gate)
             {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var status = Status;
-            if (status is >= 200 and < 300)
-            {
-                lock (_gate)
-                {
-                    _received.Add((body.ToArray(), context.Request.Headers["X-Dispatch-Signature"], context.Request.Headers["Idempotency-Key"]));
-                }
-            }
-
-            if (AnswerAfter > TimeSpan.Zero)
-            {
-                await Task.Delay(AnswerAfter);
-            }
-
-            await AnswerWhen;
-
-            try
-            {
-                context.Response.StatusCode = status;
-                context.Response.Close();
-            }
-            catch (HttpListenerException)
-            {
-                // The sender went away while the answer was held back (its instance was killed): it will send again.
+                _received.Add((body.ToArray(), context.Request.Headers["X-Dispatch-Signature"], context.Request.Headers["Idempotency-Key"]));
             }
         }
+
+        try
+        {
+            if (AnswerAfter > TimeSpan.Zero)
+            {
+                await Task.Delay(AnswerAfter, context.RequestAborted);
+            }
+
+            await AnswerWhen.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The sender went away while the answer was held back (its instance was killed, or it gave up): it will send again.
+            return;
+        }
+
+        context.Response.StatusCode = status;
     }
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        _app.StopAsync().GetAwaiter().GetResult();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

@@ -89,6 +89,8 @@ public sealed class ApiFixture : IAsyncLifetime
                 ["Dispatch:Alerts:WebhookMaxAttempts"] = "3",
                 // Long enough that a test holding a POST in flight checks what goes on meanwhile before the POST gives up.
                 ["Dispatch:Alerts:WebhookTimeout"] = "00:00:30",
+                // Partners' HTTPS receivers in tests present certificates of the run's own authority.
+                ["Dispatch:Http:OutboundTrustedRootsFile"] = TestCertificates.AuthorityPemPath,
             });
             if (settings is not null)
             {
