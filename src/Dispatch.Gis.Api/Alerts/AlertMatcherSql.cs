@@ -24,7 +24,10 @@ internal static class AlertMatcherSql
                         THEN upper(e.payload ->> 'certainty')
                         WHEN z.forecast THEN 'LIKELY' WHEN z.potential THEN 'POSSIBLE' ELSE k.certainty END AS certainty,
                    left(CASE WHEN z.forecast THEN replace(k.headline, 'Emergency zone', 'Forecast zone')
-                             WHEN z.potential THEN replace(k.headline, 'Emergency zone', 'Potential zone') ELSE k.headline END || coalesce(': ' || coalesce(e.payload ->> 'headline', e.payload ->> 'name', e.payload ->> 'text',
+                             WHEN z.potential THEN replace(k.headline, 'Emergency zone', 'Potential zone') ELSE k.headline END || coalesce(': ' || coalesce(e.payload ->> 'headline',
+                        -- A level change says which domain moved and how far; its payload's name is only the territory's.
+                        CASE WHEN e.kind = 'SITUATION_CHANGED' THEN concat_ws(' ', e.payload ->> 'domain', (e.payload ->> 'from') || ' → ' || (e.payload ->> 'to')) END,
+                        e.payload ->> 'name', e.payload ->> 'text',
                         e.payload ->> 'regime', e.payload ->> 'to', e.payload ->> 'feed'), '') || coalesce(' (' || t2.name_en || ')', ''), 300) AS headline
             FROM events e
             JOIN alert_kinds k ON k.kind = e.kind

@@ -331,6 +331,96 @@ public sealed class StandingAlertTests(ApiFixture api)
         Assert.Equal("Point", entry["area"]!["type"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Issue12_an_incident_classified_then_responded_to_and_forces_requested_of_the_partner_reach_its_inbox()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "incident workflow here", area = h.Area(), kinds = new[] { "INCIDENT_CLASSIFIED", "INCIDENT_STATUS_CHANGED", "FORCES_REQUESTED" },
+            minSeverity = "MINOR",
+        });
+        var incident = await h.Seed.IncidentAsync(h.Here, "CHEMICAL_RELEASE", "chlorine cylinder leaking at a water plant");
+
+        await api.GraphQL.QueryAsync("mutation ($i: ID!) { classifyIncident(incident: $i, origin: MAN_MADE, type: \"CHEMICAL_RELEASE\", scale: LOCAL) { id } }",
+            new { i = incident });
+        await api.GraphQL.QueryAsync("mutation ($i: ID!) { setIncidentStatus(incident: $i, status: RESPONDING) { status } }", new { i = incident });
+        var request = await h.Seed.ForceRequestAsync(incident, h.ServiceId);
+
+        var ours = (await h.InboxAtLeastAsync(subscription, 3))
+            .Where(e => e!["objects"]!.AsArray().Any(o => o!["id"]!.GetValue<string>() == incident)).ToList();
+        Assert.Equal(["INCIDENT_CLASSIFIED", "INCIDENT_STATUS_CHANGED", "FORCES_REQUESTED"], ours.Select(e => e!["kind"]!.GetValue<string>()));
+        Assert.Equal([("MODERATE", "IMMEDIATE", "OBSERVED"), ("MINOR", "EXPECTED", "OBSERVED"), ("MODERATE", "IMMEDIATE", "OBSERVED")],
+            ours.Select(e => (e!["severity"]!.GetValue<string>(), e["urgency"]!.GetValue<string>(), e["certainty"]!.GetValue<string>())));
+        Assert.All(ours, e => Assert.Equal("Point", e!["area"]!["type"]!.GetValue<string>()));
+        Assert.Contains("RESPONDING", ours[1]!["headline"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The request names what it asks for and the incident it is for.
+        Assert.Equal([("ForceRequest", request), ("Incident", incident)],
+            ours[2]!["objects"]!.AsArray().Select(o => (o!["type"]!.GetValue<string>(), o["id"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task Issue12_a_regime_declared_for_the_territory_around_a_partners_area_reaches_its_inbox_each_time()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "regimes here", area = h.Area(), kinds = new[] { "REGIME_DECLARED" } });
+        const string declare = "mutation ($t: String!, $r: Regime!, $b: String!) { declareRegime(territory: $t, regime: $r, basis: $b) { id } }";
+        var before = (await api.GraphQL.QueryAsync("query ($k: String!) { territory(kato: $k) { regime { own } } }", new { k = Seed.AlmatyCity }))
+            ["territory"]!["regime"]!["own"]!.GetValue<string>();
+        var raised = before == "HIGH_READINESS" ? "EMERGENCY" : "HIGH_READINESS";
+
+        var declarations = new List<string>();
+        try
+        {
+            declarations.Add((await api.GraphQL.QueryAsync(declare, new { t = Seed.AlmatyCity, r = raised, b = "alert test: storm warning" }))
+                ["declareRegime"]!["id"]!.GetValue<string>());
+        }
+        finally
+        {
+            // Other tests of the collection expect the city as they found it.
+            declarations.Add((await api.GraphQL.QueryAsync(declare, new { t = Seed.AlmatyCity, r = before, b = "alert test: back as it was" }))
+                ["declareRegime"]!["id"]!.GetValue<string>());
+        }
+
+        var ours = (await h.InboxAtLeastAsync(subscription, 2)).Where(e => e!["kind"]!.GetValue<string>() == "REGIME_DECLARED").TakeLast(2).ToList();
+        Assert.Equal([raised, before], ours.Select(e => e!["headline"]!.GetValue<string>().Split(": ")[1].Split(' ')[0]));
+        Assert.All(ours, e =>
+        {
+            Assert.Equal([("Territory", Seed.AlmatyCity)], e!["objects"]!.AsArray().Select(o => (o!["type"]!.GetValue<string>(), o["id"]!.GetValue<string>())));
+            Assert.Equal(("SEVERE", "IMMEDIATE", "OBSERVED"), (e["severity"]!.GetValue<string>(), e["urgency"]!.GetValue<string>(), e["certainty"]!.GetValue<string>()));
+            Assert.Equal(Seed.AlmatyCity, e["territoryKato"]!.GetValue<string>());
+            Assert.Contains(e["area"]!["type"]!.GetValue<string>(), new[] { "Polygon", "MultiPolygon" });
+        });
+    }
+
+    [Fact]
+    public async Task Issue12_a_feed_for_the_partners_territory_falling_silent_reaches_its_inbox()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var (subscription, _) = await h.SubscribeAsync(new { name = "feeds here", area = h.Area(), kinds = new[] { "FEED_SILENT" }, minSeverity = "MINOR" });
+        using var admin = api.Client(api.Tokens.Issue("alerts-admin", Role.Admin, ["*"], "Alerts admin"));
+        var code = Seed.Unique("ALERT-PUSH").ToUpperInvariant();
+        object Feed(bool enabled) => new { i = new { code, name = "pushed readings", format = "PUSH", silenceSeconds = 1, territory = Seed.AlmatyCity, enabled } };
+        var feed = (await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", Feed(true)))["upsertFeed"]!["id"]!.GetValue<string>();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var scheduler = await api.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+            await scheduler.TriggerJob(new Quartz.JobKey("watch-feeds", "service"));
+
+            var entry = Assert.Single(await h.InboxAtLeastAsync(subscription, 1), e => e!["objects"]![0]!["id"]!.GetValue<string>() == feed)!;
+            Assert.Equal("FEED_SILENT", entry["kind"]!.GetValue<string>());
+            Assert.Equal("Feed", entry["objects"]![0]!["type"]!.GetValue<string>());
+            Assert.Equal(("MINOR", "EXPECTED", "OBSERVED"), (entry["severity"]!.GetValue<string>(), entry["urgency"]!.GetValue<string>(), entry["certainty"]!.GetValue<string>()));
+            // A feed that never delivered has no extent of its own: it is matched, and shown, by its territory.
+            Assert.Equal(Seed.AlmatyCity, entry["territoryKato"]!.GetValue<string>());
+        }
+        finally
+        {
+            await admin.QueryAsync("mutation ($i: FeedInput!) { upsertFeed(input: $i) { id } }", Feed(false));
+        }
+    }
+
     private async Task MatchedAsync(string zone)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);

@@ -33,6 +33,23 @@ public sealed class SituationLevelTests(ApiFixture api, SimulatorFixture simulat
         (await _m.Officer.QueryAsync("query ($t: String!) { regimeSuggestions(territory: $t) { id territoryKato regime status domains level reason note declarationId evidence { summary } } }",
             new { t = kato }))["regimeSuggestions"]!.AsArray();
 
+    private static async Task<JsonNode> FirstInboxEntryAsync(GraphQLClient partner, string subscription)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var nodes = (await partner.QueryAsync("query ($s: ID!) { alertInbox(subscription: $s, first: 1) { nodes { kind severity urgency certainty headline area } } }",
+                new { s = subscription }))["alertInbox"]!["nodes"]!.AsArray();
+            if (nodes.Count > 0)
+            {
+                return nodes[0]!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "nothing reached the partner's inbox");
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task A_hydro_post_past_its_own_danger_level_raises_the_district_and_region_is_routed_to_partners_and_suggests_a_regime_the_officer_decides()
     {
@@ -49,6 +66,10 @@ public sealed class SituationLevelTests(ApiFixture api, SimulatorFixture simulat
         await ws.InitAsync(api.OfficerToken);
         await ws.ReceiveTypeAsync("connection_ack");
         await ws.SendAsync(new { id = "s", type = "subscribe", payload = new { query = "subscription { events(kinds: [\"SITUATION_CHANGED\"]) { kind territoryKato payload } }" } });
+        // The district's police keep a standing subscription to its territory's level changes (issue 12).
+        using var partner = api.Client(api.Tokens.Issue(Seed.Unique("flood-police"), Role.PartnerOfficer, [district], "Police duty officer", serviceId: police.Code));
+        var subscription = (await partner.QueryAsync(Alerts.StandingAlertHarness.Create, new { i = new { name = "levels", territories = new[] { district },
+            kinds = new[] { "SITUATION_CHANGED" } } }))["createAlertSubscription"]!["subscription"]!["id"]!.GetValue<string>();
 
         // Act and assert, step by step along the flood.
         await PushAsync(feed, "KZH-ESIL-POKROVKA", "WATER_LEVEL", 900, "cm", now.AddMinutes(-30));
@@ -66,6 +87,12 @@ public sealed class SituationLevelTests(ApiFixture api, SimulatorFixture simulat
         Assert.Equal("HIGH", (await _m.DomainAsync(Region, "HYDROLOGICAL"))["level"]!.GetValue<string>());
         var live = await ws.ReceiveTypeAsync("next", TimeSpan.FromSeconds(10));
         Assert.Equal("SITUATION_CHANGED", live["payload"]!["data"]!["events"]!["kind"]!.GetValue<string>());
+        var levelAlert = await FirstInboxEntryAsync(partner, subscription);
+        Assert.Equal(("SITUATION_CHANGED", "SEVERE", "EXPECTED", "LIKELY"), (levelAlert["kind"]!.GetValue<string>(), levelAlert["severity"]!.GetValue<string>(),
+            levelAlert["urgency"]!.GetValue<string>(), levelAlert["certainty"]!.GetValue<string>()));
+        Assert.StartsWith("Situation level changed: HYDROLOGICAL NORMAL → HIGH (", levelAlert["headline"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Placed where the evidence is: the post itself, not the whole district.
+        Assert.Equal(at, levelAlert["area"]!["coordinates"]!.AsArray().Select(c => c!.GetValue<double>()).ToArray());
         // Offered to the partners the domain routes to (one update: a lone district), acknowledged like any update.
         var updates = await api.GraphQL.QueryAsync("query ($t: String!) { situationUpdates(territory: $t) { domain text recipients { service { code } } } }", new { t = district });
         var update = updates["situationUpdates"]!.AsArray().Single(u => u!["domain"]!.GetValue<string>() == "HYDROLOGICAL")!;
