@@ -85,12 +85,13 @@ internal static class OgcCollections
                 'updatedAt', s.updated_at)
             """,
             "worst.observed_at", "time of the reading that sets its level"),
-        new("public-warnings", "Public warnings", "Current public warnings (CAP 1.2): each one's latest public message over its area.",
-            Tiles.TileLayers.CurrentWarnings, "w.id", OgcKey.Uuid, "m.geom", "w.territory_kato",
+        new("public-warnings", "Public warnings", "Current public warnings (CAP 1.2): each one's latest public message over its whole area (identifiers: one per separate part).",
+            Tiles.TileLayers.CurrentWarnings, "w.id", OgcKey.Uuid, "m.area", "w.territory_kato",
             """
             json_build_object('identifier', m.identifier, 'msgType', m.msg_type, 'event', m.event, 'category', m.category, 'urgency', m.urgency,
                 'severity', m.severity, 'certainty', m.certainty, 'headline', m.texts -> 0 ->> 'headline', 'sent', m.sent, 'effective', m.effective,
-                'expires', m.expires, 'geocodes', m.geocodes, 'capPath', '/cap/' || m.identifier || '.xml', 'territoryKato', w.territory_kato)
+                'expires', m.expires, 'geocodes', m.all_geocodes, 'capPath', '/cap/' || m.identifier || '.xml', 'territoryKato', w.territory_kato,
+                'identifiers', m.identifiers)
             """,
             "m.sent", "time the latest message was sent"),
     ];

@@ -30,6 +30,52 @@ internal static class CapArea
         return parts.Select(p => Ring(Bounded(area.Factory.CreatePolygon((LinearRing)p.ExteriorRing.Copy()), maxPoints))).ToList();
     }
 
+    /// <summary>
+    /// The area's polygons grouped so that no group touches another (polygons that touch, even at a point, stay
+    /// together), largest first: aggregators want areas that do not touch in separate alerts. Past
+    /// <paramref name="maxAreas"/> groups, the last is the convex hull of every group left over — one connected area,
+    /// so nothing is dropped and a region strewn with islands does not become dozens of alerts.
+    /// </summary>
+    public static List<Geometry> Separate(Geometry area, int maxAreas)
+    {
+        var polygons = Enumerable.Range(0, area.NumGeometries).Select(area.GetGeometryN).OfType<Polygon>().Where(p => !p.IsEmpty).ToList();
+        var group = Enumerable.Range(0, polygons.Count).ToArray();
+        int Root(int i) => group[i] == i ? i : group[i] = Root(group[i]);
+        var index = new NetTopologySuite.Index.Strtree.STRtree<int>();
+        for (var i = 0; i < polygons.Count; i++)
+        {
+            index.Insert(polygons[i].EnvelopeInternal, i);
+        }
+
+        for (var i = 0; i < polygons.Count; i++)
+        {
+            foreach (var j in index.Query(polygons[i].EnvelopeInternal))
+            {
+                if (j > i && Root(i) != Root(j) && polygons[i].Intersects(polygons[j]))
+                {
+                    group[Root(j)] = Root(i);
+                }
+            }
+        }
+
+        var groups = Enumerable.Range(0, polygons.Count).GroupBy(Root)
+            .Select(g => g.Count() == 1 ? (Geometry)polygons[g.First()] : area.Factory.CreateMultiPolygon(g.Select(i => polygons[i]).ToArray()))
+            .OrderByDescending(g => g.Area).ToList();
+        if (groups.Count > maxAreas)
+        {
+            var rest = area.Factory.BuildGeometry(groups.Skip(maxAreas - 1)).ConvexHull();
+            groups = [.. groups.Take(maxAreas - 1), rest is Polygon ? rest : rest.Envelope];
+        }
+
+        // A geometry read from PostGIS carries its SRID on the whole, not on its parts; PostGIS refuses to mix the two.
+        foreach (var g in groups)
+        {
+            g.SRID = area.SRID;
+        }
+
+        return groups;
+    }
+
     private static Polygon Bounded(Polygon shell, int maxPoints)
     {
         if (shell.ExteriorRing.NumPoints <= maxPoints)

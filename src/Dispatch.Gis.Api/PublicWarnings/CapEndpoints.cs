@@ -13,7 +13,7 @@ internal static class CapEndpoints
     {
         services.AddOptions<PublicWarningOptions>().BindConfiguration(PublicWarningOptions.Section)
             .Validate(o => o.IsValid,
-                "Dispatch:PublicWarnings: Sender without spaces, commas, < or &; UtcOffset like +05:00; MaxPolygonPoints 4–1000; MaxPolygons 1–100; FeedPageSize 1–5000; SenderName set")
+                "Dispatch:PublicWarnings: Sender without spaces, commas, < or &; UtcOffset like +05:00; MaxPolygonPoints 4–1000; MaxPolygons 1–100; MaxSeparateAreas 1–50; FeedPageSize 1–5000; SenderName set")
             .ValidateOnStart();
         return services;
     }

@@ -32,25 +32,48 @@ internal sealed record WarningContent(string Event, CapCategory Category, CapUrg
     CapResponseType? ResponseType, DateTime Effective, DateTime Expires, IReadOnlyList<WarningText> Texts);
 
 /// <summary>
-/// Where a message warns: the shape it came from, its CAP polygons ("lat,lon" rings, bounded), the KATO codes it
-/// covers, and per language the area's name when the officer gave none.
+/// A part of a warning's area that touches no other part: one CAP message of each step. Its polygons ("lat,lon"
+/// rings, bounded) and the KATO codes it covers.
+/// </summary>
+internal sealed record WarningAreaPart(NetTopologySuite.Geometries.Geometry Shape, IReadOnlyList<string> Polygons, IReadOnlyList<string> Geocodes);
+
+/// <summary>
+/// Where a step of a warning warns: the shape it came from, split into parts that do not touch (aggregators want those
+/// in separate alerts), and per language the area's name when the officer gave none.
 /// </summary>
 internal sealed record WarningArea(WarningAreaSource Source, Guid? ZoneId, int? ZoneVersion, string? TerritoryKato, NetTopologySuite.Geometries.Geometry Shape,
-    IReadOnlyList<string> Polygons, IReadOnlyList<string> Geocodes, IReadOnlyDictionary<WarningLanguage, string> Names);
+    IReadOnlyList<WarningAreaPart> Parts, IReadOnlyDictionary<WarningLanguage, string> Names)
+{
+    /// <summary>Every part's KATO codes, once each.</summary>
+    public IReadOnlyList<string> Geocodes => Parts.SelectMany(p => p.Geocodes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+}
 
-/// <summary>A warning: the chain of its CAP messages, Alert → Update… → Cancel, oldest first.</summary>
+/// <summary>
+/// A warning: the chain of its steps, Alert → Update… → Cancel, oldest first. A step is one CAP message per part of its
+/// area (<see cref="WarningMessage.Part"/> of <see cref="WarningMessage.Parts"/>); most areas are one part.
+/// </summary>
 internal sealed record PublicWarning(Guid Id, PublicWarningState State, WarningAreaSource AreaSource, Guid? ZoneId, string? TerritoryKato, string CreatedBy,
     DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<WarningMessage> Messages) : Auth.ITerritorial
 {
-    /// <summary>The latest public message: what aggregators hold now; null while the warning is only a draft nobody has sent.</summary>
-    public WarningMessage? Current => Messages.LastOrDefault(m => m.Status == WarningMessageStatus.Actual);
+    /// <summary>The latest public step, one message per part: what aggregators hold now; empty while the warning is only a draft nobody has sent.</summary>
+    public IReadOnlyList<WarningMessage> CurrentMessages => LatestStep(WarningMessageStatus.Actual);
 
-    public WarningMessage? PendingDraft => Messages.LastOrDefault(m => m.Status == WarningMessageStatus.Draft);
+    /// <summary>The first part of the latest public step; null while the warning is only a draft nobody has sent.</summary>
+    public WarningMessage? Current => CurrentMessages is [var first, ..] ? first : null;
+
+    public IReadOnlyList<WarningMessage> PendingDraftMessages => LatestStep(WarningMessageStatus.Draft);
+
+    public WarningMessage? PendingDraft => PendingDraftMessages is [var first, ..] ? first : null;
+
+    private List<WarningMessage> LatestStep(WarningMessageStatus status) =>
+        Messages.LastOrDefault(m => m.Status == status) is { } last
+            ? Messages.Where(m => m.Seq == last.Seq && m.Status == status).OrderBy(m => m.Part).ToList()
+            : [];
 }
 
-internal sealed record WarningMessage(string Identifier, Guid WarningId, int Seq, string Sender, DateTime Sent, CapMsgType MsgType, WarningMessageStatus Status,
-    IReadOnlyList<string> References, string? Note, WarningContent Content, IReadOnlyList<string> Polygons, IReadOnlyList<string> Geocodes, int? ZoneVersion,
-    string CapXml, string CreatedBy, string? ConfirmedBy)
+internal sealed record WarningMessage(string Identifier, Guid WarningId, int Seq, int Part, int Parts, string Sender, DateTime Sent, CapMsgType MsgType,
+    WarningMessageStatus Status, IReadOnlyList<string> References, string? Note, WarningContent Content, IReadOnlyList<string> Polygons,
+    IReadOnlyList<string> Geocodes, int? ZoneVersion, string CapXml, string CreatedBy, string? ConfirmedBy)
 {
     /// <summary>This message as CAP names it in a later one's references.</summary>
     public string Reference(TimeSpan offset) => $"{Sender},{Identifier},{CapText.Time(Sent, offset)}";

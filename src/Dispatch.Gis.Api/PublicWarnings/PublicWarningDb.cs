@@ -105,8 +105,9 @@ internal static class PublicWarningDb
                 names = Names(reader.GetString(1), reader.GetString(2), reader.GetString(3));
             }
 
-            var polygons = CapArea.Polygons(shape, options.MaxPolygonPoints, options.MaxPolygons);
-            return new WarningArea(WarningAreaSource.Territory, null, null, kato, shape, polygons, [kato], names);
+            var parts = CapArea.Separate(shape, options.MaxSeparateAreas)
+                .Select(piece => new WarningAreaPart(piece, CapArea.Polygons(piece, options.MaxPolygonPoints, options.MaxPolygons), [kato])).ToList();
+            return new WarningArea(WarningAreaSource.Territory, null, null, kato, shape, parts, names);
         }
 
         var drawn = request.Polygon!;
@@ -119,18 +120,24 @@ internal static class PublicWarningDb
     private static async Task<WarningArea> AreaAsync(UnitOfWork w, WarningAreaSource source, Guid? zone, int? version, string? territory, Geometry shape,
         IReadOnlyDictionary<WarningLanguage, string> names, PublicWarningOptions options, CancellationToken ct)
     {
-        await using var cmd = w.Command(PublicWarningSql.Geocodes);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = shape });
-        var geocodes = new List<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        var parts = new List<WarningAreaPart>();
+        foreach (var piece in CapArea.Separate(shape, options.MaxSeparateAreas))
         {
-            while (await reader.ReadAsync(ct))
+            await using var cmd = w.Command(PublicWarningSql.Geocodes);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = piece });
+            var geocodes = new List<string>();
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                geocodes.Add(reader.GetString(0));
+                while (await reader.ReadAsync(ct))
+                {
+                    geocodes.Add(reader.GetString(0));
+                }
             }
+
+            parts.Add(new WarningAreaPart(piece, CapArea.Polygons(piece, options.MaxPolygonPoints, options.MaxPolygons), geocodes));
         }
 
-        return new WarningArea(source, zone, version, territory, shape, CapArea.Polygons(shape, options.MaxPolygonPoints, options.MaxPolygons), geocodes, names);
+        return new WarningArea(source, zone, version, territory, shape, parts, names);
     }
 
     private static async Task<IReadOnlyDictionary<WarningLanguage, string>> TerritoryNamesAsync(UnitOfWork w, string? kato, CancellationToken ct)
@@ -163,8 +170,8 @@ internal static class PublicWarningDb
             id = (Guid)(await insert.ExecuteScalarAsync(ct))!;
         }
 
-        var identifier = await AppendAsync(w, id, CapMsgType.Alert, WarningMessageStatus.Actual, content, area, null, options, now, ct);
-        w.Add(Event("PUBLIC_WARNING_ISSUED", id, identifier, CapMsgType.Alert, content, area));
+        var identifiers = await AppendAsync(w, id, CapMsgType.Alert, WarningMessageStatus.Actual, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_ISSUED", id, identifiers, CapMsgType.Alert, content, area));
         return id;
     }
 
@@ -192,8 +199,8 @@ internal static class PublicWarningDb
             id = inserted;
         }
 
-        var identifier = await AppendAsync(w, id, CapMsgType.Alert, WarningMessageStatus.Draft, content, area, null, options, now, ct);
-        w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, CapMsgType.Alert, content, area, new { incidentId = incident, zoneVersion = area.ZoneVersion }));
+        var identifiers = await AppendAsync(w, id, CapMsgType.Alert, WarningMessageStatus.Draft, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifiers, CapMsgType.Alert, content, area, new { incidentId = incident, zoneVersion = area.ZoneVersion }));
         return id;
     }
 
@@ -210,8 +217,8 @@ internal static class PublicWarningDb
         return DbEnum.Parse<PublicWarningState>((string)(await cmd.ExecuteScalarAsync(ct))!);
     }
 
-    public static async Task<string> UpdateAsync(UnitOfWork w, Guid id, WarningContent content, WarningArea area, PublicWarningOptions options, DateTime now,
-        CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> UpdateAsync(UnitOfWork w, Guid id, WarningContent content, WarningArea area, PublicWarningOptions options,
+        DateTime now, CancellationToken ct)
     {
         if (await HeadAsync(w, id, WarningMessageStatus.Actual, ct) is null)
         {
@@ -221,13 +228,14 @@ internal static class PublicWarningDb
 
         await DiscardDraftsAsync(w, id, ct);
         await SetAreaAsync(w, id, area, ct);
-        var identifier = await AppendAsync(w, id, CapMsgType.Update, WarningMessageStatus.Actual, content, area, null, options, now, ct);
-        w.Add(Event("PUBLIC_WARNING_UPDATED", id, identifier, CapMsgType.Update, content, area));
-        return identifier;
+        var identifiers = await AppendAsync(w, id, CapMsgType.Update, WarningMessageStatus.Actual, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_UPDATED", id, identifiers, CapMsgType.Update, content, area));
+        return identifiers;
     }
 
-    /// <summary>The last word of the chain: a Cancel with the current content and area, naming every earlier message.</summary>
-    public static async Task<string> CancelAsync(UnitOfWork w, Guid id, string? note, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    /// <summary>The last word of the chain: a Cancel (per part) with the current content and area, naming every earlier message.</summary>
+    public static async Task<IReadOnlyList<string>> CancelAsync(UnitOfWork w, Guid id, string? note, PublicWarningOptions options, DateTime now,
+        CancellationToken ct)
     {
         if (await HeadAsync(w, id, WarningMessageStatus.Actual, ct) is not { } sent)
         {
@@ -235,26 +243,28 @@ internal static class PublicWarningDb
         }
 
         await DiscardDraftsAsync(w, id, ct);
-        var (head, area) = sent;
-        var identifier = await AppendAsync(w, id, CapMsgType.Cancel, WarningMessageStatus.Actual, head.Content, area, note, options, now, ct);
+        var (head, area) = (sent.Messages[0], sent.Area);
+        var identifiers = await AppendAsync(w, id, CapMsgType.Cancel, WarningMessageStatus.Actual, head.Content, area, note, options, now, ct);
         await using (var cancel = w.Command(PublicWarningSql.Cancel))
         {
             cancel.Parameters.Add(new NpgsqlParameter { Value = id });
             await cancel.ExecuteNonQueryAsync(ct);
         }
 
-        w.Add(Event("PUBLIC_WARNING_CANCELLED", id, identifier, CapMsgType.Cancel, head.Content, area, new { note }));
-        return identifier;
+        w.Add(Event("PUBLIC_WARNING_CANCELLED", id, identifiers, CapMsgType.Cancel, head.Content, area, new { note }));
+        return identifiers;
     }
 
     /// <summary>
     /// A warning nobody sent ends without a CAP message (there is nothing for an aggregator to retire): its draft is
-    /// discarded and the warning cancelled. Returns the discarded draft's identifier.
+    /// discarded and the warning cancelled. Returns the discarded draft's identifiers.
     /// </summary>
-    private static async Task<string> DropUnsentAsync(UnitOfWork w, Guid id, string? note, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> DropUnsentAsync(UnitOfWork w, Guid id, string? note, CancellationToken ct)
     {
-        var (draft, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
+        var (drafts, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
             ?? throw new ConflictException("the warning has neither a sent message nor a draft", "warning");
+        var draft = drafts[0];
+        var identifiers = drafts.Select(d => d.Identifier).ToList();
         await DiscardDraftsAsync(w, id, ct);
         await using (var cancel = w.Command(PublicWarningSql.Cancel))
         {
@@ -262,15 +272,19 @@ internal static class PublicWarningDb
             await cancel.ExecuteNonQueryAsync(ct);
         }
 
-        w.Add(Event("PUBLIC_WARNING_CANCELLED", id, draft.Identifier, draft.MsgType, draft.Content, area, new { note, neverSent = true }));
-        return draft.Identifier;
+        w.Add(Event("PUBLIC_WARNING_CANCELLED", id, identifiers, draft.MsgType, draft.Content, area, new { note, neverSent = true }));
+        return identifiers;
     }
 
-    /// <summary>The pending draft goes out as it is, sent now and naming every public message before it; a drafted Cancel ends the warning.</summary>
-    public static async Task<string> ConfirmDraftAsync(UnitOfWork w, Guid id, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// The pending draft goes out as it is (every part of it), sent now and naming every public message before it; a
+    /// drafted Cancel ends the warning.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ConfirmDraftAsync(UnitOfWork w, Guid id, PublicWarningOptions options, DateTime now, CancellationToken ct)
     {
-        var (draft, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
+        var (drafts, area) = await HeadAsync(w, id, WarningMessageStatus.Draft, ct)
             ?? throw new ConflictException("the warning has no draft to confirm", "warning");
+        var draft = drafts[0];
         // A public message must not leave already expired; ending a warning (a drafted Cancel) is always allowed.
         if (draft.MsgType != CapMsgType.Cancel && draft.Content.Expires <= now)
         {
@@ -278,12 +292,14 @@ internal static class PublicWarningDb
                 $"the draft expired at {draft.Content.Expires:yyyy-MM-dd HH:mm:ss}Z: update the warning with a new expiry instead"), "warning");
         }
 
+        // Read once, before any part is confirmed: the parts of one step never name each other.
         var references = await ReferencesAsync(w, id, options, ct);
-        var xml = Render(new CapMessage(draft.Identifier, draft.Sender, now, WarningMessageStatus.Actual, draft.MsgType, references, draft.Note, draft.Content,
-            draft.Polygons, draft.Geocodes), options);
-        await using (var confirm = w.Command(PublicWarningSql.Confirm))
+        foreach (var part in drafts)
         {
-            confirm.Parameters.Add(new NpgsqlParameter { Value = draft.Identifier });
+            var xml = Render(new CapMessage(part.Identifier, part.Sender, now, WarningMessageStatus.Actual, part.MsgType, references, part.Note, part.Content,
+                part.Polygons, part.Geocodes), options);
+            await using var confirm = w.Command(PublicWarningSql.Confirm);
+            confirm.Parameters.Add(new NpgsqlParameter { Value = part.Identifier });
             confirm.Parameters.Add(new NpgsqlParameter { Value = now });
             confirm.Parameters.Add(new NpgsqlParameter { Value = references.ToArray() });
             confirm.Parameters.Add(new NpgsqlParameter { Value = xml });
@@ -310,8 +326,9 @@ internal static class PublicWarningDb
             CapMsgType.Cancel => "PUBLIC_WARNING_CANCELLED",
             _ => "PUBLIC_WARNING_UPDATED",
         };
-        w.Add(Event(kind, id, draft.Identifier, draft.MsgType, draft.Content, area, new { confirmedDraft = true }));
-        return draft.Identifier;
+        var identifiers = drafts.Select(d => d.Identifier).ToList();
+        w.Add(Event(kind, id, identifiers, draft.MsgType, draft.Content, area, new { confirmedDraft = true }));
+        return identifiers;
     }
 
     /// <summary>
@@ -356,24 +373,24 @@ internal static class PublicWarningDb
             var found = await HeadAsync(w, id, WarningMessageStatus.Actual, ct);
             if (found is null && await HeadAsync(w, id, WarningMessageStatus.Draft, ct) is { } unsent)
             {
-                await RedraftUnsentAsync(w, id, unsent.Message, type, newArea, version, options, now, ct);
+                await RedraftUnsentAsync(w, id, unsent.Messages[0], type, newArea, version, options, now, ct);
                 continue;
             }
 
-            if (found is not { } current || current.Message.Content.Expires <= now)
+            if (found is not { } current || current.Messages[0].Content.Expires <= now)
             {
                 continue;
             }
 
-            var head = current.Message;
+            var head = current.Messages[0];
 
             await DiscardDraftsAsync(w, id, ct);
             var area = newArea is null ? current.Area : await newArea();
             // Same words, new area: the texts (and their area names, the zone's name unless the officer wrote one) stay as sent.
             var content = head.Content;
             var note = type == CapMsgType.Cancel ? "the emergency zone was closed" : null;
-            var identifier = await AppendAsync(w, id, type, WarningMessageStatus.Draft, content, area, note, options, now, ct);
-            w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, type, content, area, new { zoneVersion = version }));
+            var identifiers = await AppendAsync(w, id, type, WarningMessageStatus.Draft, content, area, note, options, now, ct);
+            w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifiers, type, content, area, new { zoneVersion = version }));
         }
     }
 
@@ -395,8 +412,8 @@ internal static class PublicWarningDb
         await SetAreaAsync(w, id, area, ct);
         // Not sent yet, so it keeps its span of validity from now rather than from when it was first drafted.
         var content = draft.Content with { Effective = now, Expires = now + (draft.Content.Expires - draft.Content.Effective) };
-        var identifier = await AppendAsync(w, id, draft.MsgType, WarningMessageStatus.Draft, content, area, null, options, now, ct);
-        w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifier, draft.MsgType, content, area, new { zoneVersion = version }));
+        var identifiers = await AppendAsync(w, id, draft.MsgType, WarningMessageStatus.Draft, content, area, null, options, now, ct);
+        w.Add(Event("PUBLIC_WARNING_DRAFTED", id, identifiers, draft.MsgType, content, area, new { zoneVersion = version }));
     }
 
     private static async Task DiscardDraftsAsync(UnitOfWork w, Guid id, CancellationToken ct)
@@ -434,8 +451,12 @@ internal static class PublicWarningDb
         return references;
     }
 
-    private static async Task<string> AppendAsync(UnitOfWork w, Guid id, CapMsgType type, WarningMessageStatus status, WarningContent content, WarningArea area,
-        string? note, PublicWarningOptions options, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// One step of the chain: a CAP message per part of the area, under one seq, each naming every public message of the
+    /// steps before it (read once, so the parts never name each other). Returns the identifiers, part by part.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> AppendAsync(UnitOfWork w, Guid id, CapMsgType type, WarningMessageStatus status, WarningContent content,
+        WarningArea area, string? note, PublicWarningOptions options, DateTime now, CancellationToken ct)
     {
         int seq;
         await using (var next = w.Command(PublicWarningSql.NextSeq))
@@ -447,37 +468,46 @@ internal static class PublicWarningDb
         var references = await ReferencesAsync(w, id, options, ct);
         var texts = content.Texts.Select(t => t with { AreaDesc = t.AreaDesc ?? DefaultAreaDesc(area, t.Language, content.Event) }).ToList();
         var filled = content with { Texts = texts };
-        var identifier = $"{options.Sender}.{Guid.NewGuid():N}";
-        var xml = Render(new CapMessage(identifier, options.Sender, now, status, type, references, note, filled, area.Polygons, area.Geocodes), options);
+        var textsJson = JsonSerializer.Serialize(texts.Select(t => new StoredText(DbEnum.Text(t.Language), t.Headline, t.Description, t.Instruction, t.AreaDesc)),
+            TextJson);
+        var identifiers = new List<string>();
+        for (var part = 0; part < area.Parts.Count; part++)
+        {
+            var piece = area.Parts[part];
+            var identifier = $"{options.Sender}.{Guid.NewGuid():N}";
+            var xml = Render(new CapMessage(identifier, options.Sender, now, status, type, references, note, filled, piece.Polygons, piece.Geocodes), options);
+            await using var insert = w.Command(PublicWarningSql.InsertMessage);
+            insert.Parameters.Add(new NpgsqlParameter { Value = identifier });
+            insert.Parameters.Add(new NpgsqlParameter { Value = id });
+            insert.Parameters.Add(new NpgsqlParameter { Value = seq });
+            insert.Parameters.Add(new NpgsqlParameter { Value = options.Sender });
+            insert.Parameters.Add(new NpgsqlParameter { Value = now });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(type) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = references.ToArray() });
+            insert.Parameters.Add(Db.Nullable(note));
+            insert.Parameters.Add(new NpgsqlParameter { Value = filled.Event });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Category) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Urgency) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Severity) });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Certainty) });
+            insert.Parameters.Add(Db.Nullable(filled.ResponseType is { } r ? DbEnum.Text(r) : null));
+            insert.Parameters.Add(new NpgsqlParameter { Value = filled.Effective });
+            insert.Parameters.Add(new NpgsqlParameter { Value = filled.Expires });
+            insert.Parameters.Add(new NpgsqlParameter { Value = textsJson });
+            insert.Parameters.Add(new NpgsqlParameter { Value = piece.Shape });
+            insert.Parameters.Add(new NpgsqlParameter { Value = piece.Polygons.ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = piece.Geocodes.ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)area.ZoneVersion ?? DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter { Value = xml });
+            insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Smallint, Value = (short)part });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Smallint, Value = (short)area.Parts.Count });
+            await insert.ExecuteNonQueryAsync(ct);
+            identifiers.Add(identifier);
+        }
 
-        await using var insert = w.Command(PublicWarningSql.InsertMessage);
-        insert.Parameters.Add(new NpgsqlParameter { Value = identifier });
-        insert.Parameters.Add(new NpgsqlParameter { Value = id });
-        insert.Parameters.Add(new NpgsqlParameter { Value = seq });
-        insert.Parameters.Add(new NpgsqlParameter { Value = options.Sender });
-        insert.Parameters.Add(new NpgsqlParameter { Value = now });
-        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(type) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = references.ToArray() });
-        insert.Parameters.Add(Db.Nullable(note));
-        insert.Parameters.Add(new NpgsqlParameter { Value = filled.Event });
-        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Category) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Urgency) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Severity) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(filled.Certainty) });
-        insert.Parameters.Add(Db.Nullable(filled.ResponseType is { } r ? DbEnum.Text(r) : null));
-        insert.Parameters.Add(new NpgsqlParameter { Value = filled.Effective });
-        insert.Parameters.Add(new NpgsqlParameter { Value = filled.Expires });
-        insert.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(texts.Select(t =>
-            new StoredText(DbEnum.Text(t.Language), t.Headline, t.Description, t.Instruction, t.AreaDesc)), TextJson) });
-        insert.Parameters.Add(new NpgsqlParameter { Value = area.Shape });
-        insert.Parameters.Add(new NpgsqlParameter { Value = area.Polygons.ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = area.Geocodes.ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = (object?)area.ZoneVersion ?? DBNull.Value });
-        insert.Parameters.Add(new NpgsqlParameter { Value = xml });
-        insert.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
-        await insert.ExecuteNonQueryAsync(ct);
-        return identifier;
+        return identifiers;
     }
 
     // Aggregators cut areaDesc at 50 characters.
@@ -497,31 +527,49 @@ internal static class PublicWarningDb
             : throw new InvalidOperationException($"CAP message {message.Identifier} does not conform to CAP 1.2: {errors[0]}");
     }
 
-    private static NewEvent Event(string kind, Guid id, string identifier, CapMsgType type, WarningContent content, WarningArea area, object? extra = null) =>
+    /// <summary>The step's event: <c>identifier</c> is its first part's (most areas have one), <c>identifiers</c> every part's.</summary>
+    private static NewEvent Event(string kind, Guid id, IReadOnlyList<string> identifiers, CapMsgType type, WarningContent content, WarningArea area,
+        object? extra = null) =>
         new(kind, "PublicWarning", id.ToString(),
             new
             {
-                identifier, msgType = DbEnum.Text(type), @event = content.Event, severity = DbEnum.Text(content.Severity), urgency = DbEnum.Text(content.Urgency),
+                identifier = identifiers[0], identifiers, msgType = DbEnum.Text(type), @event = content.Event, severity = DbEnum.Text(content.Severity), urgency = DbEnum.Text(content.Urgency),
                 zoneId = area.ZoneId, zoneVersion = area.ZoneVersion, geocodes = area.Geocodes, extra,
             },
             area.Shape, area.TerritoryKato);
 
-    private static async Task<(WarningMessage Message, WarningArea Area)?> HeadAsync(UnitOfWork w, Guid id, WarningMessageStatus status, CancellationToken ct)
+    /// <summary>The latest step with this status: its messages, part by part, and the area they carry (the parts' shapes as stored).</summary>
+    private static async Task<(IReadOnlyList<WarningMessage> Messages, WarningArea Area)?> HeadAsync(UnitOfWork w, Guid id, WarningMessageStatus status,
+        CancellationToken ct)
     {
         await using var cmd = w.Command(PublicWarningSql.Head);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(status) });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        var messages = new List<WarningMessage>();
+        var parts = new List<WarningAreaPart>();
+        (WarningAreaSource Source, Guid? Zone, string? Territory) warning = default;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var message = MapMessage(reader);
+                messages.Add(message);
+                parts.Add(new WarningAreaPart(reader.GetFieldValue<Geometry>(26), message.Polygons, message.Geocodes));
+                warning = (DbEnum.Parse<WarningAreaSource>(reader.GetString(27)), reader.IsDBNull(28) ? null : reader.GetGuid(28), Db.TextOrNull(reader, 29));
+            }
+        }
+
+        if (messages.Count == 0)
         {
             return null;
         }
 
-        var message = MapMessage(reader);
-        var area = new WarningArea(DbEnum.Parse<WarningAreaSource>(reader.GetString(25)), reader.IsDBNull(26) ? null : reader.GetGuid(26), message.ZoneVersion,
-            Db.TextOrNull(reader, 27), reader.GetFieldValue<Geometry>(24), message.Polygons, message.Geocodes, new Dictionary<WarningLanguage, string>());
-        return (message, area);
+        var shape = parts.Count == 1 ? parts[0].Shape : parts[0].Shape.Factory.BuildGeometry(parts.SelectMany(p => Polygons(p.Shape)));
+        var area = new WarningArea(warning.Source, warning.Zone, messages[0].ZoneVersion, warning.Territory, shape, parts, new Dictionary<WarningLanguage, string>());
+        return (messages, area);
     }
+
+    private static IEnumerable<Geometry> Polygons(Geometry shape) => Enumerable.Range(0, shape.NumGeometries).Select(shape.GetGeometryN);
 
     private static async Task<List<PublicWarning>> ReadAsync(NpgsqlDataSource db, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
     {
@@ -561,7 +609,8 @@ internal static class PublicWarningDb
         var content = new WarningContent(r.GetString(9), DbEnum.Parse<CapCategory>(r.GetString(10)), DbEnum.Parse<CapUrgency>(r.GetString(11)),
             DbEnum.Parse<CapSeverity>(r.GetString(12)), DbEnum.Parse<CapCertainty>(r.GetString(13)),
             r.IsDBNull(14) ? null : DbEnum.Parse<CapResponseType>(r.GetString(14)), r.GetDateTime(15), r.GetDateTime(16), texts);
-        return new WarningMessage(r.GetString(0), r.GetGuid(1), r.GetInt32(2), r.GetString(3), r.GetDateTime(4), DbEnum.Parse<CapMsgType>(r.GetString(5)),
+        return new WarningMessage(r.GetString(0), r.GetGuid(1), r.GetInt32(2), r.GetInt16(24), r.GetInt16(25), r.GetString(3), r.GetDateTime(4),
+            DbEnum.Parse<CapMsgType>(r.GetString(5)),
             DbEnum.Parse<WarningMessageStatus>(r.GetString(6)), r.GetFieldValue<string[]>(7), Db.TextOrNull(r, 8), content, r.GetFieldValue<string[]>(18),
             r.GetFieldValue<string[]>(19), r.IsDBNull(20) ? null : r.GetInt32(20), r.GetString(21), r.GetString(22), Db.TextOrNull(r, 23));
     }

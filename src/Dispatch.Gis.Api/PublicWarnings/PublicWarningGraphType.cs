@@ -76,6 +76,8 @@ internal sealed class WarningMessageGraphType : ObjectGraphType<WarningMessage>
         Field(x => x.Sender);
         Field<NonNullGraphType<DateTimeGraphType>>("sent").Resolve(ctx => ctx.Source.Sent);
         Field<NonNullGraphType<CapMsgTypeGraphType>>("msgType").Resolve(ctx => ctx.Source.MsgType);
+        Field(x => x.Part).Description("Which part of its step's area this message covers (0-based): parts that do not touch go out as separate alerts.");
+        Field(x => x.Parts).Description("How many messages its step went out as: one per part of the area that touches no other.");
         Field<NonNullGraphType<WarningMessageStatusGraphType>>("status").Resolve(ctx => ctx.Source.Status);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("references")
             .Description("\"sender,identifier,sent\" of every public message before it.").Resolve(ctx => ctx.Source.References);
@@ -106,7 +108,7 @@ internal sealed class PublicWarningGraphType : ObjectGraphType<PublicWarning>
     public PublicWarningGraphType()
     {
         Name = "PublicWarning";
-        Description = "A public warning (Rules §6.4): a chain of CAP 1.2 messages, Alert → Update… → Cancel.";
+        Description = "A public warning (Rules §6.4): a chain of CAP 1.2 steps, Alert → Update… → Cancel; each step one message per part of its area that touches no other.";
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(ctx => ctx.Source.Id);
         Field<NonNullGraphType<PublicWarningStateGraphType>>("state").Resolve(ctx => ctx.Source.State);
         Field<NonNullGraphType<WarningAreaSourceGraphType>>("areaSource").Resolve(ctx => ctx.Source.AreaSource);
@@ -115,11 +117,18 @@ internal sealed class PublicWarningGraphType : ObjectGraphType<PublicWarning>
         Field(x => x.CreatedBy);
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(ctx => ctx.Source.CreatedAt);
         Field<NonNullGraphType<DateTimeGraphType>>("updatedAt").Resolve(ctx => ctx.Source.UpdatedAt);
-        Field<WarningMessageGraphType>("current").Description("The latest public message; null while the warning is a draft nobody has sent (drafted from a forecast).")
+        Field<WarningMessageGraphType>("current")
+            .Description("The latest public message (its first part, when the area went out as separate alerts: see currentMessages); null while the warning is a draft nobody has sent (drafted from a forecast).")
             .Resolve(ctx => ctx.Source.Current);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<WarningMessageGraphType>>>>("currentMessages")
+            .Description("The latest public step, one message per part of the area that touches no other (aggregators want those as separate alerts); empty while nothing was sent.")
+            .Resolve(ctx => ctx.Source.CurrentMessages);
         Field<WarningMessageGraphType>("pendingDraft")
-            .Description("A message waiting for an officer: an Alert drafted from an incident's first forecast, an Update drafted from a zone redraw, a Cancel from its closing.")
+            .Description("A message waiting for an officer (the first part of the drafted step): an Alert drafted from an incident's first forecast, an Update drafted from a zone redraw, a Cancel from its closing.")
             .Resolve(ctx => ctx.Source.PendingDraft);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<WarningMessageGraphType>>>>("pendingDraftMessages")
+            .Description("Every part of the drafted step; confirmPublicWarningDraft sends them all at once.")
+            .Resolve(ctx => ctx.Source.PendingDraftMessages);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<WarningMessageGraphType>>>>("messages").Description("Every message, oldest first, drafts included.")
             .Resolve(ctx => ctx.Source.Messages);
     }

@@ -23,6 +23,12 @@ internal sealed class PublicWarningOptions
     public int MaxPolygons { get; set; } = 10;
 
     /// <summary>
+    /// The most separate alerts one step of a warning goes out as: parts of the area that do not touch each get their own
+    /// (the aggregators' rule); past this many, the smallest go into one more, over their convex hull.
+    /// </summary>
+    public int MaxSeparateAreas { get; set; } = 10;
+
+    /// <summary>
     /// Entries per page of /cap/feed.atom. More current warnings than this continue on further pages, linked rel="next"
     /// (RFC 5005 paged feed); the first page is what aggregators poll, newest first.
     /// </summary>
@@ -39,6 +45,6 @@ internal sealed class PublicWarningOptions
     /// <summary>CAP forbids spaces, commas and the XML-reserved &lt; and &amp; in sender and identifier.</summary>
     public bool IsValid =>
         Sender.Length is > 0 and <= 100 && !Sender.Any(c => char.IsWhiteSpace(c) || c is ',' or '<' or '&')
-        && ParseOffset(UtcOffset) is not null && MaxPolygonPoints is >= 4 and <= 1000 && MaxPolygons is >= 1 and <= 100 && FeedPageSize is >= 1 and <= 5000
+        && ParseOffset(UtcOffset) is not null && MaxPolygonPoints is >= 4 and <= 1000 && MaxPolygons is >= 1 and <= 100 && MaxSeparateAreas is >= 1 and <= 50 && FeedPageSize is >= 1 and <= 5000
         && !string.IsNullOrWhiteSpace(SenderName);
 }

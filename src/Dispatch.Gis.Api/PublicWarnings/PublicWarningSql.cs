@@ -14,12 +14,12 @@ internal static class PublicWarningSql
 
     public const string MessageColumns = """
         m.identifier, m.warning_id, m.seq, m.sender, m.sent, m.msg_type, m.status, m.refs, m.note, m.event, m.category, m.urgency, m.severity, m.certainty,
-        m.response_type, m.effective, m.expires, m.texts::text, m.polygons, m.geocodes, m.zone_version, m.cap_xml, m.created_by, m.confirmed_by
+        m.response_type, m.effective, m.expires, m.texts::text, m.polygons, m.geocodes, m.zone_version, m.cap_xml, m.created_by, m.confirmed_by, m.part, m.parts
         """;
 
     public const string ById = $"SELECT {WarningColumns} FROM public_warnings w WHERE w.id = ANY($1) ORDER BY w.id";
 
-    public const string MessagesOf = $"SELECT {MessageColumns} FROM public_warning_messages m WHERE m.warning_id = ANY($1) ORDER BY m.warning_id, m.seq";
+    public const string MessagesOf = $"SELECT {MessageColumns} FROM public_warning_messages m WHERE m.warning_id = ANY($1) ORDER BY m.warning_id, m.seq, m.part";
 
     // The latest public message decides whether a warning is current; $1 is now.
     // A warning with only a draft has no public message: not current (coalesce keeps NOT (…) true for it too).
@@ -53,11 +53,21 @@ internal static class PublicWarningSql
         return where;
     }
 
-    /// <summary>The Atom feed: each current warning's latest public message, newest first.</summary>
+    /// <summary>
+    /// The latest public step of each warning: every part's message (the parts of one step share its seq). Shared by the
+    /// feed, the map layer and the OGC collection.
+    /// </summary>
+    public const string LatestPublicStep = """
+        JOIN LATERAL (SELECT h.* FROM public_warning_messages h
+                      WHERE h.warning_id = w.id AND h.status = 'ACTUAL'
+                        AND h.seq = (SELECT max(l.seq) FROM public_warning_messages l WHERE l.warning_id = w.id AND l.status = 'ACTUAL')) m
+        """;
+
+    /// <summary>The Atom feed: each current warning's latest public step, one entry per part, newest first.</summary>
     public const string Feed = $"""
         SELECT {MessageColumns}
         FROM public_warnings w
-        JOIN LATERAL (SELECT * FROM public_warning_messages h WHERE h.warning_id = w.id AND h.status = 'ACTUAL' ORDER BY h.seq DESC LIMIT 1) m ON true
+        {LatestPublicStep} ON true
         WHERE w.state = 'ACTIVE' AND m.expires > $1
           AND ($3::timestamptz IS NULL OR m.sent < $3 OR (m.sent = $3 AND m.identifier > $4))
         ORDER BY m.sent DESC, m.identifier
@@ -105,20 +115,22 @@ internal static class PublicWarningSql
 
     public const string Cancel = "UPDATE public_warnings SET state = 'CANCELLED', updated_at = clock_timestamp() WHERE id = $1";
 
-    public const string PublicMessages = "SELECT sender, identifier, sent FROM public_warning_messages WHERE warning_id = $1 AND status = 'ACTUAL' ORDER BY seq";
+    public const string PublicMessages = "SELECT sender, identifier, sent FROM public_warning_messages WHERE warning_id = $1 AND status = 'ACTUAL' ORDER BY seq, part";
 
     public const string Head = $"""
         SELECT {MessageColumns}, m.geom, w.area_source, w.zone_id, w.territory_kato
         FROM public_warning_messages m JOIN public_warnings w ON w.id = m.warning_id
-        WHERE m.warning_id = $1 AND m.status = $2 ORDER BY m.seq DESC LIMIT 1
+        WHERE m.warning_id = $1 AND m.status = $2
+          AND m.seq = (SELECT max(l.seq) FROM public_warning_messages l WHERE l.warning_id = $1 AND l.status = $2)
+        ORDER BY m.part
         """;
 
     public const string DiscardDrafts = "UPDATE public_warning_messages SET status = 'DISCARDED' WHERE warning_id = $1 AND status = 'DRAFT'";
 
     public const string InsertMessage = """
         INSERT INTO public_warning_messages (identifier, warning_id, seq, sender, sent, msg_type, status, refs, note, event, category, urgency, severity,
-            certainty, response_type, effective, expires, texts, geom, polygons, geocodes, zone_version, cap_xml, created_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, ST_Multi($19), $20, $21, $22, $23, $24)
+            certainty, response_type, effective, expires, texts, geom, polygons, geocodes, zone_version, cap_xml, created_by, part, parts)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, ST_Multi($19), $20, $21, $22, $23, $24, $25, $26)
         """;
 
     public const string Confirm = """

@@ -161,12 +161,21 @@ internal static class TileLayers
         Version: 1);
 
     /// <summary>
-    /// Current public warnings (what /cap/feed.atom lists), each with its latest public message's area and words; drafts
-    /// never show. Shared with the OGC collection of the same name.
+    /// Current public warnings (what /cap/feed.atom lists), one feature each: its latest public step's words (from the
+    /// first part's message) over the whole area (m.area, every part's message's area collected, with their identifiers
+    /// and geocodes); drafts never show.
+    /// Shared with the OGC collection of the same name.
     /// </summary>
     public const string CurrentWarnings = """
         public_warnings w
-        JOIN LATERAL (SELECT * FROM public_warning_messages h WHERE h.warning_id = w.id AND h.status = 'ACTUAL' ORDER BY h.seq DESC LIMIT 1) m
+        JOIN LATERAL (SELECT h.*, step.area, step.identifiers, step.all_geocodes
+                      FROM public_warning_messages h
+                      CROSS JOIN LATERAL (
+                          SELECT ST_Multi(ST_CollectionExtract(ST_Collect(p.geom), 3)) AS area, array_agg(p.identifier ORDER BY p.part) AS identifiers,
+                                 (SELECT array_agg(DISTINCT g ORDER BY g) FROM public_warning_messages q, unnest(q.geocodes) g
+                                  WHERE q.warning_id = h.warning_id AND q.seq = h.seq) AS all_geocodes
+                          FROM public_warning_messages p WHERE p.warning_id = h.warning_id AND p.seq = h.seq) step
+                      WHERE h.warning_id = w.id AND h.status = 'ACTUAL' ORDER BY h.seq DESC, h.part LIMIT 1) m
           ON w.state = 'ACTIVE' AND m.expires > now()
         """;
 
@@ -174,12 +183,12 @@ internal static class TileLayers
         Name: "public-warnings",
         Description: "Current public warnings (CAP 1.2) over their areas, by severity; cancelled, expired and draft ones are not shown.",
         From: CurrentWarnings,
-        Geometry: "m.geom",
+        Geometry: "m.area",
         ScopeColumn: "w.territory_kato",
         Attributes:
         [
             new("id", "w.id::text", "String", "warning id"),
-            new("identifier", "m.identifier", "String", "CAP identifier of the latest message (served at /cap/{identifier}.xml)"),
+            new("identifier", "m.identifier", "String", "CAP identifier of the latest message, its first part's when the area goes out as separate alerts (served at /cap/{identifier}.xml)"),
             new("msg_type", "m.msg_type", "String", "ALERT or UPDATE"),
             new("event", "m.event", "String", "what the warning is about"),
             new("headline", "m.texts -> 0 ->> 'headline'", "String", "headline in the first language given"),

@@ -41,10 +41,8 @@ internal static class CapAssert
         {
             Assert.True(area.Element(Cap + "areaDesc")!.Value.Length < 50, "areaDesc must be under 50 characters");
             Assert.True(area.Elements(Cap + "polygon").Any() || area.Elements(Cap + "geocode").Any(), "an area needs a polygon or a geocode");
-            foreach (var polygon in area.Elements(Cap + "polygon"))
-            {
-                Ring(polygon.Value);
-            }
+            var rings = area.Elements(Cap + "polygon").Select(polygon => Ring(polygon.Value)).ToList();
+            Assert.True(Connected(rings), $"areas that do not touch must go in separate alerts: {string.Join(" | ", area.Elements(Cap + "polygon").Select(p => p.Value))}");
 
             foreach (var geocode in area.Elements(Cap + "geocode"))
             {
@@ -75,6 +73,25 @@ internal static class CapAssert
         var ring = NetTopologySuite.Geometries.GeometryFactory.Default.CreateLinearRing(pairs.Select(p => new NetTopologySuite.Geometries.Coordinate(p.Lon, p.Lat)).ToArray());
         Assert.True(ring.IsSimple, $"the ring crosses itself: {polygon}");
         return pairs;
+    }
+
+    /// <summary>Whether the rings form one area: every ring reaches every other through rings that touch or overlap.</summary>
+    private static bool Connected(List<List<(double Lat, double Lon)>> rings)
+    {
+        var factory = NetTopologySuite.Geometries.GeometryFactory.Default;
+        var polygons = rings.Select(r => factory.CreatePolygon(r.Select(p => new NetTopologySuite.Geometries.Coordinate(p.Lon, p.Lat)).ToArray())).ToList();
+        var reached = new HashSet<int> { 0 };
+        var frontier = new Queue<int>([0]);
+        while (polygons.Count > 0 && frontier.TryDequeue(out var i))
+        {
+            foreach (var j in Enumerable.Range(0, polygons.Count).Where(j => !reached.Contains(j) && polygons[i].Intersects(polygons[j])))
+            {
+                reached.Add(j);
+                frontier.Enqueue(j);
+            }
+        }
+
+        return polygons.Count == 0 || reached.Count == polygons.Count;
     }
 
     /// <summary>Every CAP message stored in the database, each checked by <see cref="Valid"/>; returns how many there were.</summary>

@@ -67,15 +67,19 @@ public sealed class PublicWarningTests(ApiFixture api)
         Assert.Equal("TERRITORY", updated["areaSource"]!.GetValue<string>());
         Assert.Equal(Seed.AlmatyCity, updated["territoryKato"]!.GetValue<string>());
 
-        // Cancel: names both earlier messages; the warning is over.
+        // Cancel: names every earlier message (the city's outline is more than one area apart, so the Update went out
+        // as one message per area); the warning is over.
+        var updateMessages = (await WarningPartsAsync(id)).Select(m => m!["identifier"]!.GetValue<string>()).ToList();
+        Assert.Equal(CapAssert.Text(second, "identifier"), updateMessages[0]);
         var cancelled = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ cancelPublicWarning(warning: $w, note: \"water receding\") {{ {Warning} }} }}",
             new { w = id }))["cancelPublicWarning"]!;
         var third = await FetchAsync(anonymous, cancelled["current"]!);
         Assert.Equal("Cancel", CapAssert.Text(third, "msgType"));
         Assert.Equal("water receding", CapAssert.Text(third, "note"));
-        Assert.Equal($"{Reference(alert)} {Reference(second)}", CapAssert.Text(third, "references"));
+        Assert.Equal([CapAssert.Text(alert, "identifier"), .. updateMessages], CapAssert.Text(third, "references").Split(' ').Select(r => r.Split(',')[1]));
+        Assert.Equal($"{Reference(alert)} {Reference(second)}", string.Join(' ', CapAssert.Text(third, "references").Split(' ').Take(2)));
         Assert.Equal("CANCELLED", cancelled["state"]!.GetValue<string>());
-        Assert.Equal(["ALERT", "UPDATE", "CANCEL"], cancelled["messages"]!.AsArray().Select(m => m!["msgType"]!.GetValue<string>()));
+        Assert.Equal(["ALERT", "UPDATE", "CANCEL"], cancelled["messages"]!.AsArray().Select(m => m!["msgType"]!.GetValue<string>()).Distinct());
         Assert.Equal(3, new[] { alert, second, third }.Select(a => CapAssert.Text(a, "identifier")).Distinct().Count());
 
         // Every message of the chain stays served (later ones refer to it); the feed no longer lists the warning.
@@ -412,6 +416,123 @@ public sealed class PublicWarningTests(ApiFixture api)
         Assert.Equal((await WarningAsync(current))["current"]!["capPath"]!.GetValue<string>(), ogc["properties"]!["capPath"]!.GetValue<string>());
     }
 
+    private const string Parts = $"id state currentMessages {{ part parts {Message} }} pendingDraftMessages {{ part parts {Message} }} messages {{ identifier status }}";
+
+    private static object Squares(params (double Lon, double Lat, double Half)[] squares) =>
+        Boxes(squares.Select(q => (q.Lon - q.Half, q.Lat - q.Half, q.Lon + q.Half, q.Lat + q.Half)).ToArray());
+
+    private static object Boxes(params (double West, double South, double East, double North)[] boxes) => new
+    {
+        type = "MultiPolygon",
+        coordinates = boxes.Select(b => new[]
+        {
+            new[] { new[] { b.West, b.South }, new[] { b.East, b.South }, new[] { b.East, b.North }, new[] { b.West, b.North }, new[] { b.West, b.South } },
+        }).ToArray(),
+    };
+
+    [Fact]
+    public async Task Areas_that_do_not_touch_go_out_as_separate_alerts_and_every_step_names_every_earlier_message_never_its_own_parts()
+    {
+        using var anonymous = api.Client(null);
+        double[] at = [Seed.InCity[0] - 0.02, Seed.InCity[1] - 0.02];
+        // Two blocks 3 km apart, and a third touching the first at a corner (the very same coordinates: one area with it).
+        var (east, north) = (at[0] + 0.004, at[1] + 0.004);
+        var apart = Boxes((at[0] - 0.004, at[1] - 0.004, east, north), (at[0] + 0.036, at[1] - 0.004, at[0] + 0.044, north), (east, north, east + 0.008, north + 0.008));
+
+        var issued = (await api.GraphQL.QueryAsync($"mutation ($i: PublicWarningInput!) {{ issuePublicWarning(input: $i) {{ {Parts} }} }}",
+            new { i = Seed.WarningInput(new { polygon = apart }) }))["issuePublicWarning"]!;
+
+        var alerts = issued["currentMessages"]!.AsArray();
+        Assert.Equal([(0, 2), (1, 2)], alerts.Select(m => (m!["part"]!.GetValue<int>(), m["parts"]!.GetValue<int>())));
+        var alertDocs = new List<XElement>();
+        foreach (var message in alerts)
+        {
+            alertDocs.Add(await FetchAsync(anonymous, message!));
+        }
+
+        Assert.All(alertDocs, a => Assert.Equal("Alert", CapAssert.Text(a, "msgType")));
+        // The larger area (two blocks touching) first, with a ring each; the lone block its own alert.
+        Assert.Equal([2, 1], alertDocs.Select(a => a.Descendants(CapAssert.Cap + "info").First().Descendants(CapAssert.Cap + "polygon").Count()));
+        Assert.All(CapAssert.Ring(alertDocs[1].Descendants(CapAssert.Cap + "polygon").First().Value), p => Assert.InRange(p.Lon, at[0] + 0.035, at[0] + 0.045));
+        var feed = await CapAssert.FeedIdentifiersAsync(anonymous);
+        Assert.All(alertDocs, a => Assert.Contains(CapAssert.Text(a, "identifier"), feed));
+
+        // Update to one block: one Update, retiring both Alerts.
+        var one = (await api.GraphQL.QueryAsync($"mutation ($w: ID!, $i: PublicWarningInput!) {{ updatePublicWarning(warning: $w, input: $i) {{ {Parts} }} }}",
+            new { w = issued["id"]!.GetValue<string>(), i = Seed.WarningInput(new { polygon = Seed.Square(at[0], at[1], 0.005) }) }))["updatePublicWarning"]!;
+        var single = await FetchAsync(anonymous, Assert.Single(one["currentMessages"]!.AsArray())!);
+        Assert.Equal(string.Join(' ', alertDocs.Select(Reference)), CapAssert.Text(single, "references"));
+
+        // Back to two areas: an Update for each, both naming all three earlier messages and not each other.
+        var two = (await api.GraphQL.QueryAsync($"mutation ($w: ID!, $i: PublicWarningInput!) {{ updatePublicWarning(warning: $w, input: $i) {{ {Parts} }} }}",
+            new { w = issued["id"]!.GetValue<string>(), i = Seed.WarningInput(new { polygon = apart }) }))["updatePublicWarning"]!;
+        var updates = new List<XElement>();
+        foreach (var message in two["currentMessages"]!.AsArray())
+        {
+            updates.Add(await FetchAsync(anonymous, message!));
+        }
+
+        var earlier = string.Join(' ', alertDocs.Append(single).Select(Reference));
+        Assert.Equal(2, updates.Count);
+        Assert.All(updates, u => Assert.Equal(("Update", earlier), (CapAssert.Text(u, "msgType"), CapAssert.Text(u, "references"))));
+        feed = await CapAssert.FeedIdentifiersAsync(anonymous);
+        Assert.All(updates, u => Assert.Contains(CapAssert.Text(u, "identifier"), feed));
+        Assert.DoesNotContain(CapAssert.Text(single, "identifier"), feed);
+
+        // The map shows one warning over both areas, the OGC item listing both identifiers.
+        var bbox = FormattableString.Invariant($"{at[0] - 0.01},{at[1] - 0.01},{at[0] + 0.05},{at[1] + 0.02}");
+        var items = JsonNode.Parse(await api.GraphQL.Http.GetStringAsync($"/ogc/collections/public-warnings/items?bbox={bbox}"))!["features"]!.AsArray()
+            .Where(f => f!["id"]!.GetValue<string>() == issued["id"]!.GetValue<string>()).ToList();
+        var item = Assert.Single(items)!;
+        Assert.Equal(("MultiPolygon", 3), (item["geometry"]!["type"]!.GetValue<string>(), item["geometry"]!["coordinates"]!.AsArray().Count));
+        Assert.Equal(updates.Select(u => CapAssert.Text(u, "identifier")), item["properties"]!["identifiers"]!.AsArray().Select(i => i!.GetValue<string>()));
+
+        // Cancel: one per current area, each naming all five earlier messages.
+        var cancelled = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ cancelPublicWarning(warning: $w) {{ {Parts} }} }}",
+            new { w = issued["id"]!.GetValue<string>() }))["cancelPublicWarning"]!;
+        var cancels = cancelled["currentMessages"]!.AsArray();
+        Assert.Equal(2, cancels.Count);
+        foreach (var message in cancels)
+        {
+            var cancel = await FetchAsync(anonymous, message!);
+            Assert.Equal(("Cancel", $"{earlier} {string.Join(' ', updates.Select(Reference))}"), (CapAssert.Text(cancel, "msgType"), CapAssert.Text(cancel, "references")));
+        }
+
+        feed = await CapAssert.FeedIdentifiersAsync(anonymous);
+        Assert.DoesNotContain(feed, i => cancels.Any(c => c!["identifier"]!.GetValue<string>() == i) || updates.Any(u => CapAssert.Text(u, "identifier") == i));
+    }
+
+    [Fact]
+    public async Task A_zone_redrawn_as_two_areas_drafts_an_update_for_each_and_confirming_sends_both()
+    {
+        var seed = new Seed(api.GraphQL);
+        using var anonymous = api.Client(null);
+        double[] at = [Seed.InCity[0] - 0.03, Seed.InCity[1] + 0.03];
+        var zone = await seed.ZoneAsync(Seed.Square(at[0], at[1], 0.004));
+        var id = await seed.PublicWarningAsync(new { zone });
+        var alert = await FetchAsync(anonymous, (await WarningAsync(id))["current"]!);
+
+        await api.GraphQL.QueryAsync("mutation ($z: ID!, $g: Geometry!) { updateZoneGeometry(zone: $z, geometry: $g) { version } }",
+            new { z = zone, g = Squares((at[0], at[1], 0.004), (at[0] + 0.03, at[1], 0.004)) });
+
+        var drafted = (await api.GraphQL.QueryAsync($"query ($w: ID!) {{ publicWarning(id: $w) {{ {Parts} }} }}", new { w = id }))["publicWarning"]!;
+        var drafts = drafted["pendingDraftMessages"]!.AsArray();
+        Assert.Equal(2, drafts.Count);
+        Assert.All(drafts, d => Assert.Equal(("DRAFT", "UPDATE", 2), (d!["status"]!.GetValue<string>(), d["msgType"]!.GetValue<string>(), d["zoneVersion"]!.GetValue<int>())));
+        Assert.All(drafts, d => CapAssert.Valid(d!["capXml"]!.GetValue<string>()));
+
+        var confirmed = (await api.GraphQL.QueryAsync($"mutation ($w: ID!) {{ confirmPublicWarningDraft(warning: $w) {{ {Parts} }} }}", new { w = id }))
+            ["confirmPublicWarningDraft"]!;
+        Assert.Empty(confirmed["pendingDraftMessages"]!.AsArray());
+        var sent = confirmed["currentMessages"]!.AsArray();
+        Assert.Equal(drafts.Select(d => d!["identifier"]!.GetValue<string>()), sent.Select(m => m!["identifier"]!.GetValue<string>()));
+        foreach (var message in sent)
+        {
+            var update = await FetchAsync(anonymous, message!);
+            Assert.Equal(("Actual", Reference(alert)), (CapAssert.Text(update, "status"), CapAssert.Text(update, "references")));
+        }
+    }
+
     private static string Reference(XElement alert) =>
         $"{CapAssert.Text(alert, "sender")},{CapAssert.Text(alert, "identifier")},{CapAssert.Text(alert, "sent")}";
 
@@ -427,6 +548,9 @@ public sealed class PublicWarningTests(ApiFixture api)
         Assert.Equal(message["identifier"]!.GetValue<string>(), CapAssert.Text(alert, "identifier"));
         return alert;
     }
+
+    private async Task<JsonArray> WarningPartsAsync(string id) =>
+        (await api.GraphQL.QueryAsync($"query ($w: ID!) {{ publicWarning(id: $w) {{ {Parts} }} }}", new { w = id }))["publicWarning"]!["currentMessages"]!.AsArray();
 
     private async Task<JsonNode> WarningAsync(string id) =>
         (await api.GraphQL.QueryAsync($"query ($w: ID!) {{ publicWarning(id: $w) {{ {Warning} }} }}", new { w = id }))["publicWarning"]!;
