@@ -200,6 +200,39 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
         Assert.Equal((await h.InboxAsync(held)).Select(e => e!["id"]!.GetValue<string>()), slow.Received.Select(r => r.IdempotencyKey).Distinct());
     }
 
+    [Fact]
+    public async Task Issue12_an_entry_the_subscriptions_stored_scope_no_longer_covers_is_not_posted_and_is_once_it_does_again()
+    {
+        var h = await StandingAlertHarness.StartAsync(api);
+        var port = WebhookReceiver.FreePort();
+        using var receiver = new WebhookReceiver(port) { Status = 503 };
+        var (subscription, _) = await h.SubscribeAsync(new
+        {
+            name = "scope", area = h.Area(), kinds = new[] { "ZONE_CREATED" }, deliverSocket = false, webhookUrl = $"http://127.0.0.1:{port}/hook",
+        });
+        var zone = await h.ZoneHereAsync();
+        await h.InboxAtLeastAsync(subscription, 1);
+        Assert.True(await UntilAsync(async () => await api.ScalarAsync<long>($"SELECT attempts FROM alert_webhook_state WHERE subscription_id = '{subscription}'") >= 1));
+        var recorded = await api.ScalarAsync<string>($"SELECT scope::text FROM alert_subscriptions WHERE id = '{subscription}'");
+
+        // The entry was recorded under the creator's scope; that scope now stops at another region (as a DBA narrowing it
+        // would), the receiver answers again and the webhook is due at once: the delivery's own check must hold it back.
+        await api.ScalarAsync<long>($"WITH s AS (UPDATE alert_subscriptions SET scope = ARRAY['{Seed.AlmatyRegion}'] WHERE id = '{subscription}' RETURNING 1) SELECT count(*) FROM s");
+        receiver.Status = 200;
+        var narrowed = await api.ScalarAsync<DateTime>(
+            $"WITH s AS (UPDATE alert_webhook_state SET next_attempt_at = clock_timestamp() WHERE subscription_id = '{subscription}' RETURNING clock_timestamp() AS at) SELECT at FROM s");
+        Assert.True(await UntilAsync(async () => await api.ScalarAsync<long>(
+                $"SELECT count(*) FROM job_runs WHERE job = 'DeliverWebhooks' AND outcome <> 'RUNNING' AND started_at > '{narrowed:O}'::timestamptz") >= 2),
+            "no delivery run passed after the scope was narrowed");
+        Assert.Empty(receiver.Received);
+        Assert.Null(Assert.Single(await h.InboxAsync(subscription))!["deliveredAt"]);
+
+        await api.ScalarAsync<long>($"WITH s AS (UPDATE alert_subscriptions SET scope = '{recorded}'::text[] WHERE id = '{subscription}' RETURNING 1) SELECT count(*) FROM s");
+
+        Assert.True(await UntilAsync(() => receiver.Received.Count >= 1), "not delivered once the scope covered it again");
+        Assert.Equal(zone, JsonNode.Parse(Assert.Single(receiver.Received).Body)!["objects"]![0]!["id"]!.GetValue<string>());
+    }
+
     private static async Task<string> StatusAsync(StandingAlertHarness h, string subscription) =>
         (await h.Partner.QueryAsync("{ alertSubscriptions { id status } }"))["alertSubscriptions"]!.AsArray()
             .Single(s => s!["id"]!.GetValue<string>() == subscription)!["status"]!.GetValue<string>();
