@@ -8,23 +8,15 @@ namespace Dispatch.Gis.Deployments;
 
 internal static class SuggestionDb
 {
-    /// <summary>The nearest units free to go (AVAILABLE or HIGH_READINESS) of a profile, by KNN then spheroid distance.</summary>
+    /// <summary>The nearest units free to go (AVAILABLE or HIGH_READINESS) of a profile, by spheroid distance (<see cref="UnitSql.NearestOf"/>).</summary>
     public static async Task<List<UnitSuggestion>> SuggestAsync(NpgsqlDataSource db, Point point, UnitProfile profile, int count, IncidentOptions options, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
-            SELECT * FROM (
-                SELECT {UnitSql.Columns}, ST_Distance(u.location::geography, $1::geography) AS distance
-                FROM response_units u
-                WHERE u.profile = $2 AND u.status IN ('AVAILABLE', 'HIGH_READINESS')
-                  AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.unit_id = u.id AND d.left_at IS NULL)
-                ORDER BY u.location::geography <-> $1::geography
-                LIMIT $3) nearest
-            ORDER BY distance, id
-            LIMIT $4
-            """);
+        await using var cmd = db.CreateCommand(UnitSql.NearestOf(UnitSql.Columns, """
+             WHERE u.profile = $2 AND u.status IN ('AVAILABLE', 'HIGH_READINESS')
+              AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.unit_id = u.id AND d.left_at IS NULL)
+            """, "$1", "$3"));
         cmd.Parameters.Add(new NpgsqlParameter { Value = point });
         cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(profile) });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = count * 2 + 10 });
         cmd.Parameters.Add(new NpgsqlParameter { Value = count });
         var result = new List<UnitSuggestion>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -60,8 +60,12 @@ internal static class UnitSql
     }
 
     /// <summary>
-    /// KNN on the geography index picks candidates by sphere distance; the outer query orders them by the
-    /// spheroid distance reported to the client, so near-ties come out in true order.
+    /// The exact nearest units by spheroid distance, in two steps that each use an index. First the
+    /// <paramref name="first"/> nearest by the planar KNN on <c>u.location</c> (in degrees, so not the answer, but at 1M
+    /// units it reaches its first row in 0.2 ms where the geography KNN takes 0.5): any <paramref name="first"/> matching units bound the answer,
+    /// since the true n-th nearest can be no farther than the farthest of them. Then every matching unit inside that
+    /// bound by <c>ST_DWithin</c> on the geography index, ordered by the spheroid distance the client is shown and by id.
+    /// Planar and spheroid orders disagree most east-west at high latitudes, where the circle may hold ~3 × the answer.
     /// </summary>
     public static (string Sql, NpgsqlParameter[] Parameters) Nearest(UnitFilter filter, NetTopologySuite.Geometries.Point point, int first, double? maxMeters)
     {
@@ -72,18 +76,25 @@ internal static class UnitSql
         }
 
         var p = where.Parameter(point);
-        var candidates = where.Parameter(first * 2 + 10);
         var limit = where.Parameter(first);
-        return ($"""
-            SELECT * FROM (
-                SELECT {ColumnsFor(filter.Fields)}, ST_Distance({Geography}, {p}::geography) AS distance
-                FROM response_units u{where.Sql}
-                ORDER BY {Geography} <-> {p}::geography
-                LIMIT {candidates}) nearest
-            ORDER BY distance, id
-            LIMIT {limit}
-            """, where.Parameters);
+        return (NearestOf(ColumnsFor(filter.Fields), where.Sql, p, limit), where.Parameters);
     }
+
+    /// <summary>
+    /// <see cref="Nearest"/>'s statement over any condition on <c>u</c>: <paramref name="matching"/> is " WHERE …" or
+    /// empty, <paramref name="point"/> and <paramref name="limit"/> the parameters holding the point and how many.
+    /// </summary>
+    public static string NearestOf(string columns, string matching, string point, string limit) =>
+        // ST_DWithin and ST_Distance round differently: at exactly the bound, DWithin can drop the unit that set it.
+        // A metre more only lets in units the final order and limit leave out again.
+        $"""
+        SELECT {columns}, ST_Distance({Geography}, {point}::geography) AS distance
+        FROM response_units u{(matching.Length == 0 ? " WHERE " : matching + " AND ")}ST_DWithin({Geography}, {point}::geography, (
+            SELECT max(ST_Distance(c.location::geography, {point}::geography)) + 1
+            FROM (SELECT u.location FROM response_units u{matching} ORDER BY u.location <-> {point} LIMIT {limit}) c))
+        ORDER BY distance, u.id
+        LIMIT {limit}
+        """;
 
     private static SqlConditions Conditions(UnitFilter filter)
     {

@@ -99,6 +99,41 @@ public sealed class UnitSpatialTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Nearest_units_are_the_spheroid_truth_where_degrees_would_rank_them_otherwise_and_at_random_points()
+    {
+        var seed = new Seed(api.GraphQL);
+        var (service, _, _) = await seed.ServiceAsync(Seed.AlmatyRegion, "UDDS_112");
+        double[] origin = [78.6, 45.2];
+        // At 45° N a degree of longitude is 0.71 of a degree of latitude: 1,000 m east is 0.0127°, 1,200 m north 0.0108°,
+        // so by degrees the unit due north is nearer and on the ground the one due east is.
+        var east = await seed.UnitAsync(service, [origin[0] + 1_000 / (111_320 * Math.Cos(origin[1] * Math.PI / 180)), origin[1]], "FIRE");
+        var north = await seed.UnitAsync(service, [origin[0], origin[1] + 1_200 / MetresPerDegreeLatitude], "FIRE");
+        const string Nearest = """
+            query ($p: Geometry!, $s: ID!, $n: Int) { nearestUnits(point: $p, service: $s, first: $n) { nodes { id distanceMeters } } }
+            """;
+
+        var one = (await api.GraphQL.QueryAsync(Nearest, new { p = Seed.Point(origin[0], origin[1]), s = service, n = 1 }))["nearestUnits"]!["nodes"]!.AsArray();
+        Assert.Equal(east, Assert.Single(one)!["id"]!.GetValue<string>());
+        Assert.InRange(one[0]!["distanceMeters"]!.GetValue<double>(), 995, 1_005);
+
+        var rng = new Random(14);
+        for (var i = 0; i < 30; i++)
+        {
+            await seed.UnitAsync(service, [origin[0] + (rng.NextDouble() - 0.5) * 0.3, origin[1] + (rng.NextDouble() - 0.5) * 0.2], "FIRE");
+        }
+
+        for (var probe = 0; probe < 12; probe++)
+        {
+            double[] at = [origin[0] + (rng.NextDouble() - 0.5) * 0.4, origin[1] + (rng.NextDouble() - 0.5) * 0.3];
+            var first = new[] { 1, 3, 7, 40 }[probe % 4];
+            var nodes = (await api.GraphQL.QueryAsync(Nearest, new { p = Seed.Point(at[0], at[1]), s = service, n = first }))["nearestUnits"]!["nodes"]!.AsArray();
+            Assert.Equal(await NearestOfServiceAsync(at, service, first), nodes.Select(n => n!["id"]!.GetValue<string>()));
+        }
+
+        Assert.Contains(north, await NearestOfServiceAsync(origin, service, 40));
+    }
+
+    [Fact]
     public async Task A_UTM_43N_point_lands_within_a_metre_of_where_it_was_meant()
     {
         // Truth: the lon/lat we start from; PostGIS (in the test) gives its UTM 43N coordinates.
@@ -193,6 +228,19 @@ public sealed class UnitSpatialTests(ApiFixture api)
         cmd.Parameters.Add(new NpgsqlParameter { Value = origin[0] });
         cmd.Parameters.Add(new NpgsqlParameter { Value = origin[1] });
         cmd.Parameters.Add(new NpgsqlParameter { Value = profile });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = count });
+        return await ReadStringsAsync(cmd);
+    }
+
+    private async Task<List<string>> NearestOfServiceAsync(double[] origin, string service, int count)
+    {
+        await using var cmd = api.Db.CreateCommand("""
+            SELECT id::text FROM response_units WHERE service_id = $3::uuid
+            ORDER BY ST_Distance(location::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography), id LIMIT $4
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = origin[0] });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = origin[1] });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = service });
         cmd.Parameters.Add(new NpgsqlParameter { Value = count });
         return await ReadStringsAsync(cmd);
     }
