@@ -61,7 +61,7 @@ internal static class Suite
 
         var tiles = TilesVsRaw.Tiles();
         var tileCheck = await CheckTilesAsync(setup, tiles);
-        Console.WriteLine($"tiles: {tiles.Length} distinct units/zones tiles z8–z14 around 8 cities; service bytes = raw bytes for all {tileCheck} checked (the first {tileCheck})");
+        Console.WriteLine($"tiles: {tiles.Length} distinct units/zones tiles z8–z14 around 8 cities; service bytes = raw bytes for {tileCheck} of the first {Math.Min(126, tiles.Length)} checked");
 
         await WarmUpAsync(setup, cases, tiles);
         foreach (var clients in setup.Clients)

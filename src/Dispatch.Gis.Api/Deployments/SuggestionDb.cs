@@ -14,9 +14,10 @@ internal static class SuggestionDb
         await using var cmd = db.CreateCommand(UnitSql.NearestOf(UnitSql.Columns, """
              WHERE u.profile = $2 AND u.status IN ('AVAILABLE', 'HIGH_READINESS')
               AND NOT EXISTS (SELECT 1 FROM deployments d WHERE d.unit_id = u.id AND d.left_at IS NULL)
-            """, "$1", "$3"));
+            """, "$1", "$3", "$4"));
         cmd.Parameters.Add(new NpgsqlParameter { Value = point });
         cmd.Parameters.Add(new NpgsqlParameter { Value = DbEnum.Text(profile) });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = UnitSql.NearestCandidates(count) });
         cmd.Parameters.Add(new NpgsqlParameter { Value = count });
         var result = new List<UnitSuggestion>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);

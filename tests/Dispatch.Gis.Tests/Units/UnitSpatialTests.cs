@@ -112,9 +112,9 @@ public sealed class UnitSpatialTests(ApiFixture api)
             query ($p: Geometry!, $s: ID!, $n: Int) { nearestUnits(point: $p, service: $s, first: $n) { nodes { id distanceMeters } } }
             """;
 
-        var one = (await api.GraphQL.QueryAsync(Nearest, new { p = Seed.Point(origin[0], origin[1]), s = service, n = 1 }))["nearestUnits"]!["nodes"]!.AsArray();
-        Assert.Equal(east, Assert.Single(one)!["id"]!.GetValue<string>());
-        Assert.InRange(one[0]!["distanceMeters"]!.GetValue<double>(), 995, 1_005);
+        var two = (await api.GraphQL.QueryAsync(Nearest, new { p = Seed.Point(origin[0], origin[1]), s = service, n = 2 }))["nearestUnits"]!["nodes"]!.AsArray();
+        Assert.Equal([east, north], two.Select(n => n!["id"]!.GetValue<string>()));
+        Assert.InRange(two[0]!["distanceMeters"]!.GetValue<double>(), 995, 1_005);
 
         var rng = new Random(14);
         for (var i = 0; i < 30; i++)
@@ -129,8 +129,6 @@ public sealed class UnitSpatialTests(ApiFixture api)
             var nodes = (await api.GraphQL.QueryAsync(Nearest, new { p = Seed.Point(at[0], at[1]), s = service, n = first }))["nearestUnits"]!["nodes"]!.AsArray();
             Assert.Equal(await NearestOfServiceAsync(at, service, first), nodes.Select(n => n!["id"]!.GetValue<string>()));
         }
-
-        Assert.Contains(north, await NearestOfServiceAsync(origin, service, 40));
     }
 
     [Fact]

@@ -90,25 +90,14 @@ public sealed class UnitSqlTests
     }
 
     [Fact]
-    public void Nearest_bounds_the_answer_by_the_planar_knn_then_takes_every_unit_inside_it_by_spheroid_distance()
+    public void Nearest_takes_candidates_by_knn_then_orders_by_spheroid_distance()
     {
         var (sql, parameters) = UnitSql.Nearest(Filter(profile: UnitProfile.Medical), Almaty, 10, 20_000);
 
-        // The filters (profile $1, the radius around $2 within $3) apply to both steps; $4 is the point, $5 how many.
-        Assert.Contains("ORDER BY u.location <-> $4 LIMIT $5", sql, StringComparison.Ordinal);
-        Assert.Contains("ST_DWithin(u.location::geography, $4::geography, (", sql, StringComparison.Ordinal);
-        Assert.Equal(2, sql.Split("u.profile = $1 AND ST_DWithin(u.location::geography, $2::geography, $3)").Length - 1);
-        Assert.Contains("ORDER BY distance, u.id", sql, StringComparison.Ordinal);
-        Assert.Equal(["MEDICAL", 20_000.0, 10], parameters.Where((_, i) => i is 0 or 2 or 4).Select(p => p.Value));
-    }
-
-    [Fact]
-    public void Nearest_without_a_filter_still_bounds_its_scan()
-    {
-        var (sql, _) = UnitSql.Nearest(Filter(), Almaty, 5, null);
-
-        Assert.Contains("FROM response_units u WHERE ST_DWithin(u.location::geography, $1::geography, (", sql, StringComparison.Ordinal);
-        Assert.Contains("FROM response_units u ORDER BY u.location <-> $1 LIMIT $2", sql, StringComparison.Ordinal);
+        Assert.Contains("ORDER BY u.location::geography <-> $4::geography", sql, StringComparison.Ordinal);
+        Assert.Contains("ORDER BY distance, id", sql, StringComparison.Ordinal);
+        Assert.Contains("ST_DWithin(u.location::geography, $2::geography, $3)", sql, StringComparison.Ordinal);
+        Assert.Equal(["MEDICAL", 20_000.0, 30, 10], parameters.Where((_, i) => i is 0 or 2 or 4 or 5).Select(p => p.Value));
     }
 
 }
