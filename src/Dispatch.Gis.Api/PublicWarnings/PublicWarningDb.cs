@@ -304,7 +304,11 @@ internal static class PublicWarningDb
             confirm.Parameters.Add(new NpgsqlParameter { Value = references.ToArray() });
             confirm.Parameters.Add(new NpgsqlParameter { Value = xml });
             confirm.Parameters.Add(new NpgsqlParameter { Value = w.Actor });
-            await confirm.ExecuteNonQueryAsync(ct);
+            // The warning is locked and its draft step was just read: anything but one row is a bug, not a race.
+            if (await confirm.ExecuteNonQueryAsync(ct) != 1)
+            {
+                throw new InvalidOperationException($"draft {part.Identifier} of warning {id} was not confirmed exactly once");
+            }
         }
 
         await using (var follow = w.Command(PublicWarningSql.FollowZoneTerritory))

@@ -135,7 +135,7 @@ internal static class PublicWarningSql
 
     public const string Confirm = """
         UPDATE public_warning_messages SET status = 'ACTUAL', sent = $2, refs = $3, cap_xml = $4, confirmed_by = $5, confirmed_at = clock_timestamp()
-        WHERE identifier = $1
+        WHERE identifier = $1 AND status = 'DRAFT'
         """;
 
     public const string FollowingZone = "SELECT id FROM public_warnings WHERE zone_id = $1 AND state = 'ACTIVE' ORDER BY id";

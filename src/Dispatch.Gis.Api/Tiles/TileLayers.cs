@@ -162,8 +162,9 @@ internal static class TileLayers
 
     /// <summary>
     /// Current public warnings (what /cap/feed.atom lists), one feature each: its latest public step's words (from the
-    /// first part's message) over the whole area (m.area, every part's message's area collected, with their identifiers
-    /// and geocodes); drafts never show.
+    /// first part's message) over the whole area (m.area, the union of every part's area: the last part, a convex hull
+    /// of what was left over, may overlap the others, and overlapping members would make an invalid MultiPolygon; with
+    /// the parts' identifiers and geocodes); drafts never show.
     /// Shared with the OGC collection of the same name.
     /// </summary>
     public const string CurrentWarnings = """
@@ -171,10 +172,10 @@ internal static class TileLayers
         JOIN LATERAL (SELECT h.*, step.area, step.identifiers, step.all_geocodes
                       FROM public_warning_messages h
                       CROSS JOIN LATERAL (
-                          SELECT ST_Multi(ST_CollectionExtract(ST_Collect(p.geom), 3)) AS area, array_agg(p.identifier ORDER BY p.part) AS identifiers,
-                                 (SELECT array_agg(DISTINCT g ORDER BY g) FROM public_warning_messages q, unnest(q.geocodes) g
-                                  WHERE q.warning_id = h.warning_id AND q.seq = h.seq) AS all_geocodes
-                          FROM public_warning_messages p WHERE p.warning_id = h.warning_id AND p.seq = h.seq) step
+                          SELECT ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(p.geom)), 3)) AS area, array_agg(p.identifier ORDER BY p.part) AS identifiers,
+                                 coalesce((SELECT array_agg(DISTINCT g ORDER BY g) FROM public_warning_messages q, unnest(q.geocodes) g
+                                           WHERE q.warning_id = h.warning_id AND q.seq = h.seq AND q.status = h.status), '{}') AS all_geocodes
+                          FROM public_warning_messages p WHERE p.warning_id = h.warning_id AND p.seq = h.seq AND p.status = h.status) step
                       WHERE h.warning_id = w.id AND h.status = 'ACTUAL' ORDER BY h.seq DESC, h.part LIMIT 1) m
           ON w.state = 'ACTIVE' AND m.expires > now()
         """;
