@@ -92,7 +92,7 @@ public sealed class UnitSpatialTests(ApiFixture api)
         var nodes = data["nearestUnits"]!["nodes"]!.AsArray();
         Assert.Equal(5, nodes.Count);
         Assert.All(nodes, n => Assert.Equal("FIRE", n!["profile"]!.GetValue<string>()));
-        var expected = await NearestByProfileAsync(origin, "FIRE", 5);
+        var expected = await NearestTruthAsync(origin, "profile = $3", "FIRE", 5);
         Assert.Equal(expected, nodes.Select(n => n!["id"]!.GetValue<string>()));
         var distances = nodes.Select(n => n!["distanceMeters"]!.GetValue<double>()).ToList();
         Assert.Equal(distances.Order(), distances);
@@ -127,7 +127,7 @@ public sealed class UnitSpatialTests(ApiFixture api)
             double[] at = [origin[0] + (rng.NextDouble() - 0.5) * 0.4, origin[1] + (rng.NextDouble() - 0.5) * 0.3];
             var first = new[] { 1, 3, 7, 40 }[probe % 4];
             var nodes = (await api.GraphQL.QueryAsync(Nearest, new { p = Seed.Point(at[0], at[1]), s = service, n = first }))["nearestUnits"]!["nodes"]!.AsArray();
-            Assert.Equal(await NearestOfServiceAsync(at, service, first), nodes.Select(n => n!["id"]!.GetValue<string>()));
+            Assert.Equal(await NearestTruthAsync(at, "service_id = $3::uuid", service, first), nodes.Select(n => n!["id"]!.GetValue<string>()));
         }
     }
 
@@ -217,28 +217,16 @@ public sealed class UnitSpatialTests(ApiFixture api)
         return await ReadStringsAsync(cmd);
     }
 
-    private async Task<List<string>> NearestByProfileAsync(double[] origin, string profile, int count)
+    /// <summary>The truth: every unit matching <paramref name="condition"/> (over $3) ordered by spheroid distance and id.</summary>
+    private async Task<List<string>> NearestTruthAsync(double[] origin, string condition, object value, int count)
     {
-        await using var cmd = api.Db.CreateCommand("""
-            SELECT id::text FROM response_units WHERE profile = $3
+        await using var cmd = api.Db.CreateCommand($"""
+            SELECT id::text FROM response_units WHERE {condition}
             ORDER BY ST_Distance(location::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography), id LIMIT $4
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = origin[0] });
         cmd.Parameters.Add(new NpgsqlParameter { Value = origin[1] });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = profile });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = count });
-        return await ReadStringsAsync(cmd);
-    }
-
-    private async Task<List<string>> NearestOfServiceAsync(double[] origin, string service, int count)
-    {
-        await using var cmd = api.Db.CreateCommand("""
-            SELECT id::text FROM response_units WHERE service_id = $3::uuid
-            ORDER BY ST_Distance(location::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography), id LIMIT $4
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = origin[0] });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = origin[1] });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = service });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = value });
         cmd.Parameters.Add(new NpgsqlParameter { Value = count });
         return await ReadStringsAsync(cmd);
     }
