@@ -130,8 +130,15 @@ internal sealed class RequestLoaders(Microsoft.Extensions.Options.IOptions<Graph
     public void Clear() => _loaders.Clear();
 
     public static RequestLoaders Of(IResolveFieldContext context) =>
-        context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders
-            ?? throw new InvalidOperationException("RequestLoaders is not registered for this request");
+        Find(context) ?? throw new InvalidOperationException("RequestLoaders is not registered for this request");
+
+    /// <summary>
+    /// The request's loaders, read from its <see cref="RequestContext"/> where the executor put them: every field of a
+    /// list asks (the response budget, batched relations), and resolving a scoped service takes the scope's lock,
+    /// which 280 rows' resolvers running in parallel were found queueing on.
+    /// </summary>
+    public static RequestLoaders? Find(IResolveFieldContext context) =>
+        (context.UserContext as RequestContext)?.Loaders ?? context.RequestServices?.GetService(typeof(RequestLoaders)) as RequestLoaders;
 
     /// <summary>One row by key, batched with every other key asked for at this level; null when there is none.</summary>
     public static IDataLoaderResult<T?> One<TKey, T>(IResolveFieldContext context, string name, TKey key,

@@ -74,6 +74,7 @@ internal sealed class GraphQLRequestExecutor(IDocumentExecuter<DispatchSchema> e
             Caller = caller,
             ClientAddress = clientAddress,
             TraceId = traceId,
+            Loaders = services.GetService(typeof(RequestLoaders)) as RequestLoaders,
         };
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {

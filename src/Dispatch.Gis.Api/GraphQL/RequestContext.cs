@@ -13,6 +13,9 @@ internal sealed class RequestContext : Dictionary<string, object?>
     public string? ClientAddress { get; init; }
     public required string TraceId { get; init; }
 
+    /// <summary>The request scope's <see cref="RequestLoaders"/>, resolved once (<see cref="RequestLoaders.Find"/>).</summary>
+    public RequestLoaders? Loaders { get; init; }
+
     /// <summary>The audit entry of the mutation being resolved (mutations run one at a time).</summary>
     public AuditEntry? CurrentAudit { get; set; }
 
@@ -30,7 +33,7 @@ internal static class RequestContextExtensions
     /// </summary>
     public static Storage.WriteOrigin WriteOrigin(this IResolveFieldContext context) =>
         new(context.Caller().Name, RequestContext.Of(context).CurrentAudit,
-            context.RequestServices?.GetService(typeof(RequestLoaders)) is RequestLoaders loaders ? loaders.Clear : null);
+            RequestLoaders.Find(context) is { } loaders ? loaders.Clear : null);
 
     /// <summary>Records the territory a mutation targets on its audit row (before any check can refuse it).</summary>
     public static void AuditTerritory(this IResolveFieldContext context, string? kato)
