@@ -106,7 +106,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
     {
         var name = PostgisServer.NewDatabaseName("traces");
         var database = await PostgisServer.CreateDatabaseAsync(name);
-        var exported = new List<Activity>();
+        var exported = new LockedActivities();
         try
         {
             // An OTLP endpoint nobody listens on turns tracing on; the in-memory exporter beside it is what the test reads.
@@ -124,13 +124,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
             using var response = await http.SendAsync(post);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-            Activity[] Snapshot()
-            {
-                lock (exported)
-                {
-                    return [.. exported];
-                }
-            }
+            Activity[] Snapshot() => exported.Snapshot();
 
             var deadline = DateTime.UtcNow.AddSeconds(10);
             Activity? request = null;
@@ -150,6 +144,29 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         finally
         {
             await PostgisServer.DropDatabaseAsync(name);
+        }
+    }
+
+    /// <summary>
+    /// The in-memory exporter adds from whichever thread ends a span, without a lock of its own: a plain list copied
+    /// meanwhile once showed the test a null slot. Adds and copies take the same lock.
+    /// </summary>
+    private sealed class LockedActivities : System.Collections.ObjectModel.Collection<Activity>
+    {
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (this)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+
+        public Activity[] Snapshot()
+        {
+            lock (this)
+            {
+                return [.. this];
+            }
         }
     }
 
