@@ -38,6 +38,13 @@ internal sealed class StandingAlertHarness(ApiFixture api)
         return (created["subscription"]!["id"]!.GetValue<string>(), created["webhookSecret"]?.GetValue<string>());
     }
 
+    /// <summary>
+    /// Deletes a subscription at the end of a test: a webhook left behind keeps posting to its port after the receiver
+    /// is gone, and a port reused by another test's server that never answers holds one of the deliverer's workers.
+    /// </summary>
+    public Task DeleteAsync(string subscription) =>
+        Partner.QueryAsync("mutation ($s: ID!) { deleteAlertSubscription(subscription: $s) }", new { s = subscription });
+
     public object Area(double half = 0.004) => Seed.Square(Here[0], Here[1], half);
 
     public Task<string> ZoneHereAsync(double offset = 0) => Seed.ZoneAsync(Seed.Square(Here[0] + offset, Here[1], 0.001));

@@ -231,6 +231,7 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
 
         Assert.True(await UntilAsync(() => receiver.Received.Count >= 1), "not delivered once the scope covered it again");
         Assert.Equal(zone, JsonNode.Parse(Assert.Single(receiver.Received).Body)!["objects"]![0]!["id"]!.GetValue<string>());
+        await h.DeleteAsync(subscription);
     }
 
     [Fact]
@@ -260,6 +261,7 @@ public sealed class WebhookDeliveryTests(ApiFixture api)
         Assert.All(reads, r => Assert.Contains(subscription, r, StringComparison.Ordinal));
         Assert.Equal(0, await api.ScalarAsync<int>($"SELECT count(*)::int FROM audit_log WHERE strpos(arguments::text, '{secret}') > 0"));
         Assert.Equal(0, await api.ScalarAsync<int>($"SELECT count(*)::int FROM events WHERE strpos(payload::text, '{secret}') > 0"));
+        await h.DeleteAsync(subscription);
 
         static bool Leaf(JsonNode type) =>
             type["kind"]!.GetValue<string>() switch { "SCALAR" or "ENUM" => true, "NON_NULL" => Leaf(type["ofType"]!), _ => false };
