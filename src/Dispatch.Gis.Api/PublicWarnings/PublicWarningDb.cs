@@ -105,8 +105,7 @@ internal static class PublicWarningDb
                 names = Names(reader.GetString(1), reader.GetString(2), reader.GetString(3));
             }
 
-            var parts = CapArea.Separate(shape, options.MaxSeparateAreas)
-                .Select(piece => new WarningAreaPart(piece, CapArea.Polygons(piece, options.MaxPolygonPoints, options.MaxPolygons), [kato])).ToList();
+            var parts = CapArea.Separate(shape, options.MaxSeparateAreas).Select(piece => Part(piece, [kato], options)).ToList();
             return new WarningArea(WarningAreaSource.Territory, null, null, kato, shape, parts, names);
         }
 
@@ -120,25 +119,25 @@ internal static class PublicWarningDb
     private static async Task<WarningArea> AreaAsync(UnitOfWork w, WarningAreaSource source, Guid? zone, int? version, string? territory, Geometry shape,
         IReadOnlyDictionary<WarningLanguage, string> names, PublicWarningOptions options, CancellationToken ct)
     {
-        var parts = new List<WarningAreaPart>();
-        foreach (var piece in CapArea.Separate(shape, options.MaxSeparateAreas))
+        var pieces = CapArea.Separate(shape, options.MaxSeparateAreas);
+        // Every part's districts in one statement: rows come as (the part's 1-based position, kato).
+        var geocodes = pieces.Select(_ => new List<string>()).ToArray();
+        await using (var cmd = w.Command(PublicWarningSql.Geocodes))
         {
-            await using var cmd = w.Command(PublicWarningSql.Geocodes);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = piece });
-            var geocodes = new List<string>();
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            cmd.Parameters.Add(new NpgsqlParameter { Value = pieces.ToArray() });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    geocodes.Add(reader.GetString(0));
-                }
+                geocodes[reader.GetInt64(0) - 1].Add(reader.GetString(1));
             }
-
-            parts.Add(new WarningAreaPart(piece, CapArea.Polygons(piece, options.MaxPolygonPoints, options.MaxPolygons), geocodes));
         }
 
+        var parts = pieces.Select((piece, i) => Part(piece, geocodes[i], options)).ToList();
         return new WarningArea(source, zone, version, territory, shape, parts, names);
     }
+
+    private static WarningAreaPart Part(Geometry piece, IReadOnlyList<string> geocodes, PublicWarningOptions options) =>
+        new(piece, CapArea.Polygons(piece, options.MaxPolygonPoints, options.MaxPolygons), geocodes);
 
     private static async Task<IReadOnlyDictionary<WarningLanguage, string>> TerritoryNamesAsync(UnitOfWork w, string? kato, CancellationToken ct)
     {

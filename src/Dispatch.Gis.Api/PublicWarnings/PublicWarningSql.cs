@@ -83,8 +83,13 @@ internal static class PublicWarningSql
     public const string TerritoryNames = "SELECT name_kk, name_ru, name_en FROM territories WHERE kato = $1";
 
     // Districts the area covers, not those it only touches along a border: the KATO geocodes of the message.
+    /// <summary>The districts each of the parts $1 (in order) covers, at most 100 a part: (the part's 1-based position, kato).</summary>
     public const string Geocodes = """
-        SELECT kato FROM territories WHERE level = 'DISTRICT' AND ST_Intersects(geom, $1) AND NOT ST_Touches(geom, $1) ORDER BY kato LIMIT 100
+        SELECT p.n, d.kato
+        FROM unnest($1::geometry[]) WITH ORDINALITY p(g, n)
+        CROSS JOIN LATERAL (SELECT t.kato FROM territories t
+                            WHERE t.level = 'DISTRICT' AND ST_Intersects(t.geom, p.g) AND NOT ST_Touches(t.geom, p.g) ORDER BY t.kato LIMIT 100) d
+        ORDER BY p.n, d.kato
         """;
 
     public const string InsertWarning = """
